@@ -1,0 +1,234 @@
+"""Build ``data/jinguo.duckdb`` from the committed files under ``data/``.
+
+The build writes a new file beside the target and renames it into place, so a
+failed build (a malformed row in a data file, say) leaves the previous
+database untouched, and readers never see a half-built file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from jinguo import demo
+from jinguo.paths import DATA_DIR, QUERIES_DIR, build_sources, db_path
+from jinguo.regions import load_regions
+
+THEMES = ("matchmaking", "mother_rooms", "innovation", "childcare", "rights", "organisation",
+          "psych_care", "skills")
+FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_start", "period_end",
+                "value", "unit", "qualifier", "quote"]
+FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note"]
+STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
+INDICATOR_COLUMNS = ["code", "theme", "name_zh", "name_en", "unit_zh", "unit_en", "agg", "numerator",
+                     "denominator", "factor", "detail_table", "headline"]
+
+
+class BuildError(ValueError):
+    """A committed data file is wrong: says which file, which row and why."""
+
+    def __init__(self, file: Path | str, row: int | None, reason: str):
+        self.file, self.row, self.reason = str(file), row, reason
+        where = f"{self.file}, row {row}" if row is not None else self.file
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class Sources:
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    facts: pd.DataFrame
+    named_studios: pd.DataFrame
+
+
+def _read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict]]:
+    if not path.exists():
+        raise BuildError(path, None, "file is missing")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise BuildError(path, None, "file is empty") from None
+        if header != columns:
+            raise BuildError(path, 1, f"header must be {','.join(columns)}")
+        rows = []
+        for line_no, rec in enumerate(reader, start=2):
+            if not rec:
+                continue
+            if len(rec) != len(columns):
+                raise BuildError(path, line_no, f"expected {len(columns)} fields, found {len(rec)}")
+            rows.append((line_no, dict(zip(columns, rec))))
+    return rows
+
+
+def read_indicators(path: Path | None = None) -> pd.DataFrame:
+    path = path or DATA_DIR / "indicators.csv"
+    rows, seen = [], set()
+    for line, r in _read_csv_rows(path, INDICATOR_COLUMNS):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", r["code"]):
+            raise BuildError(path, line, f"bad indicator code {r['code']!r}")
+        if r["code"] in seen:
+            raise BuildError(path, line, f"duplicate indicator code {r['code']}")
+        seen.add(r["code"])
+        if r["theme"] not in THEMES:
+            raise BuildError(path, line, f"unknown theme {r['theme']!r}")
+        if r["agg"] not in ("flow", "stock", "ratio"):
+            raise BuildError(path, line, f"agg must be flow, stock or ratio, not {r['agg']!r}")
+        if (r["agg"] == "ratio") != bool(r["numerator"] and r["denominator"] and r["factor"]):
+            raise BuildError(path, line, "a ratio needs numerator, denominator and factor (and only a ratio)")
+        if r["headline"] not in ("0", "1"):
+            raise BuildError(path, line, "headline must be 0 or 1")
+        rows.append(r)
+    df = pd.DataFrame(rows)
+    for code_col in ("numerator", "denominator"):
+        bad = df[(df[code_col] != "") & ~df[code_col].isin(df["code"])]
+        if len(bad):
+            raise BuildError(path, int(bad.index[0]) + 2, f"{code_col} {bad[code_col].iloc[0]!r} is no indicator")
+    df = df.replace({"": None})
+    df["factor"] = pd.to_numeric(df["factor"])
+    df["headline"] = df["headline"] == "1"
+    return df
+
+
+def read_facts(indicators: pd.DataFrame, regions: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    path = path or DATA_DIR / "reported_facts.csv"
+    codes = set(indicators["code"])
+    adcodes = set(regions["adcode"]) | {"100000"}
+    rows, seen = [], set()
+    for line, r in _read_csv_rows(path, FACT_FILE_COLUMNS):
+        if not re.fullmatch(r"[a-z0-9_]+", r["fact_id"]) or r["fact_id"] in seen:
+            raise BuildError(path, line, f"missing, malformed or duplicate fact_id {r['fact_id']!r}")
+        seen.add(r["fact_id"])
+        if r["region_code"] not in adcodes:
+            raise BuildError(path, line, f"unknown region_code {r['region_code']!r}")
+        if r["indicator_code"] and r["indicator_code"] not in codes:
+            raise BuildError(path, line, f"unknown indicator_code {r['indicator_code']!r}")
+        try:
+            start, end = date.fromisoformat(r["period_start"]), date.fromisoformat(r["period_end"])
+        except ValueError:
+            raise BuildError(path, line, "period_start/period_end must be YYYY-MM-DD dates") from None
+        if start > end:
+            raise BuildError(path, line, "period_start is after period_end")
+        try:
+            float(r["value"])
+        except ValueError:
+            raise BuildError(path, line, f"value {r['value']!r} is not a number") from None
+        if r["qualifier"] not in ("exact", "approx", "at_least"):
+            raise BuildError(path, line, f"qualifier must be exact, approx or at_least, not {r['qualifier']!r}")
+        if not r["quote"].strip() or not r["reporter"].strip() or not r["unit"].strip():
+            raise BuildError(path, line, "reporter, unit and quote are required")
+        rows.append(r)
+    df = pd.DataFrame(rows, columns=FACT_FILE_COLUMNS)
+    df["value"] = df["value"].astype(float)
+    for col in ("indicator_code", "subject", "note"):
+        df[col] = df[col].replace({"": None})
+    return df
+
+
+def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """Studios the source names (lead, employer), linked to the facts about them."""
+    path = path or DATA_DIR / "named_studios.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=STUDIO_COLUMNS)
+    ids = set(facts["fact_id"])
+    adcodes = set(regions["adcode"])
+    rows = []
+    for line, r in _read_csv_rows(path, STUDIO_COLUMNS):
+        if not r["lead"].strip():
+            raise BuildError(path, line, "lead is required")
+        if r["region_code"] not in adcodes:
+            raise BuildError(path, line, f"unknown region_code {r['region_code']!r}")
+        if r["level"] not in ("national", "provincial", "city", "industry"):
+            raise BuildError(path, line, f"unknown level {r['level']!r}")
+        unknown = [f for f in r["fact_ids"].split(";") if f and f not in ids]
+        if unknown:
+            raise BuildError(path, line, f"unknown fact_ids {unknown}")
+        rows.append(r)
+    return pd.DataFrame(rows, columns=STUDIO_COLUMNS)
+
+
+def read_sources() -> Sources:
+    regions = load_regions()
+    indicators = read_indicators()
+    facts = read_facts(indicators, regions)
+    return Sources(regions, indicators, facts, read_named_studios(facts, regions))
+
+
+def source_digest() -> str:
+    h = hashlib.sha256()
+    for f in build_sources():
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    cols = [r[0] for r in con.execute(f"describe {table}").fetchall()]  # noqa: S608 - fixed names
+    con.register("_src", df[cols])
+    con.execute(f"insert into {table} select * from _src")  # noqa: S608
+    con.unregister("_src")
+
+
+def derive_detail_indicators(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)compute the detail-backed rows of ``indicator_value`` from the detail tables."""
+    sql = (QUERIES_DIR / "derive_indicators.sql").read_text(encoding="utf-8")
+    con.execute("delete from indicator_value where indicator_code in "
+                "(select code from indicator where detail_table is not null)")
+    con.execute(sql)
+
+
+def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -> Path:
+    """Build the database at ``path`` atomically; return the path."""
+    path = Path(path or db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    src = read_sources()
+    data = demo.generate(src.regions, src.indicators, src.facts, scale=scale, seed=seed,
+                         named_studios=src.named_studios)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute((QUERIES_DIR / "schema.sql").read_text(encoding="utf-8"))
+            _insert(con, "region", src.regions)
+            _insert(con, "indicator", src.indicators)
+            _insert(con, "reported_fact", src.facts)
+            _insert(con, "reported_fact_context", src.facts)
+            _insert(con, "matchmaking_event", data.matchmaking_event)
+            _insert(con, "mother_room", data.mother_room)
+            _insert(con, "innovation_studio", data.innovation_studio)
+            _insert(con, "studio_output", data.studio_output)
+            _insert(con, "indicator_value", data.indicator_value)
+            derive_detail_indicators(con)
+            con.executemany("insert into build_info values (?, ?)", [
+                ("sources", source_digest()), ("scale", f"{scale:g}"), ("seed", str(seed))])
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    return path
+
+
+def is_stale(path: Path | None = None) -> bool:
+    """True when the database is missing or older than any of its source files."""
+    path = Path(path or db_path())
+    if not path.exists():
+        return True
+    mtime = path.stat().st_mtime
+    return any(f.stat().st_mtime > mtime for f in build_sources())

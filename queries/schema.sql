@@ -1,0 +1,166 @@
+-- Schema of data/jinguo.duckdb. Every table that holds figures has an `origin`
+-- column: 'reported' (from the source document, with its quote), 'demo'
+-- (generated, labelled everywhere) or 'imported' (loaded by a data officer).
+-- Coordinates are stored in GCJ-02 (see README, "Coordinates").
+
+create table region (
+    adcode varchar primary key,          -- 6-digit GB/T 2260 code
+    parent_code varchar,                 -- province for a city, city (or province) for a district
+    level varchar not null check (level in ('province', 'city', 'district')),
+    name_zh varchar not null,
+    name_short varchar not null,         -- name without 省/市/自治区… suffix, for matching
+    name_en varchar not null,
+    province_code varchar not null,
+    city_code varchar,                   -- null for provinces
+    lon double,
+    lat double,
+    mainland boolean not null default true
+);
+
+create table indicator (
+    code varchar primary key,
+    theme varchar not null check (theme in ('matchmaking', 'mother_rooms', 'innovation',
+        'childcare', 'rights', 'organisation', 'psych_care', 'skills')),
+    name_zh varchar not null,
+    name_en varchar not null,
+    unit_zh varchar not null,
+    unit_en varchar not null,
+    agg varchar not null check (agg in ('flow', 'stock', 'ratio')),
+    numerator varchar,                   -- ratio only: recomputed from summed parts
+    denominator varchar,
+    factor double,                       -- ratio = factor * sum(numerator) / sum(denominator)
+    detail_table varchar,                -- derived from this detail table when set
+    headline boolean not null default false
+);
+
+-- One row per indicator x city x year (city level; provinces are rolled up in SQL).
+create table indicator_value (
+    indicator_code varchar not null references indicator (code),
+    region_code varchar not null references region (adcode),
+    province_code varchar not null,
+    year integer not null,
+    value double not null,
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    primary key (indicator_code, region_code, year)
+);
+
+create table reported_fact (
+    fact_id varchar primary key,
+    reporter varchar not null,
+    region_code varchar not null,
+    indicator_code varchar references indicator (code),
+    period_start date not null,
+    period_end date not null,
+    value double not null,
+    unit varchar not null,
+    qualifier varchar not null check (qualifier in ('exact', 'approx', 'at_least')),
+    quote varchar not null
+);
+
+-- What a reported figure is about when it is not a region total, and notes on
+-- how it was read (an assumed period, say).
+create table reported_fact_context (
+    fact_id varchar primary key references reported_fact (fact_id),
+    subject varchar,                     -- a person, studio, company or event; null for region totals
+    note varchar
+);
+
+create table matchmaking_event (
+    event_id varchar primary key,
+    event_date date not null,
+    province_code varchar not null,
+    city_code varchar not null,
+    format varchar not null check (format in ('online', 'offline', 'tv')),
+    session_type varchar not null,       -- 综合联谊, 军警专场, 读书会, 假面舞会, 星空下午茶 …
+    organiser varchar not null,
+    matchmakers integer not null check (matchmakers >= 0),
+    units integer not null check (units >= 0),
+    participants integer not null check (participants >= 0),
+    pairs integer not null check (pairs >= 0 and 2 * pairs <= participants),
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    fact_id varchar                      -- set where the row is a reported case
+);
+
+create table mother_room (
+    room_id varchar primary key,
+    name varchar not null,
+    province_code varchar not null,
+    city_code varchar not null,
+    district_code varchar,
+    address varchar not null,
+    lon double not null,                 -- GCJ-02
+    lat double not null,                 -- GCJ-02
+    crs_in varchar not null check (crs_in in ('wgs84', 'gcj02', 'bd09')),
+    kind varchar not null check (kind in ('workplace_room', 'workplace_corner',
+        'workplace_box', 'public', 'mobile_bus')),
+    has_lock boolean not null,
+    has_sink boolean not null,
+    has_fridge boolean not null,
+    has_outlet boolean not null,
+    has_seating boolean not null,
+    has_changing_table boolean not null,
+    open_time time,                      -- null with close_time null: open around the clock
+    close_time time,
+    open_days varchar not null default '1234567',  -- ISO weekdays on which it opens
+    opened_date date not null,
+    digital boolean not null,
+    navigable boolean not null,
+    internal boolean not null default false,       -- workplace room not open to the public
+    contact varchar,                               -- internal contact, never shown publicly
+    origin varchar not null check (origin in ('reported', 'demo', 'imported'))
+);
+
+create table innovation_studio (
+    studio_id varchar primary key,
+    name varchar not null,
+    lead varchar not null,
+    employer varchar not null,
+    province_code varchar not null,
+    region_code varchar not null,
+    level varchar not null check (level in ('national', 'provincial', 'city', 'industry')),
+    industry varchar not null,
+    founded_year integer not null,
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    fact_id varchar
+);
+
+create table studio_output (
+    studio_id varchar not null references innovation_studio (studio_id),
+    year integer not null,
+    patents integer not null check (patents >= 0),
+    problems_solved integer not null check (problems_solved >= 0),
+    awards integer not null check (awards >= 0),
+    trainings integer not null check (trainings >= 0),
+    trainees integer not null check (trainees >= 0),
+    talents integer not null check (talents >= 0),
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    primary key (studio_id, year)
+);
+
+create table import_log (
+    import_id varchar primary key,
+    imported_at timestamp not null,
+    dataset varchar not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    rows_added integer not null,
+    rows_updated integer not null,
+    rows_unchanged integer not null,
+    rows_rejected integer not null,
+    user_name varchar
+);
+
+create table build_info (
+    key varchar primary key,
+    value varchar not null
+);
+
+-- The base indicators behind each selected indicator: itself for a flow or a
+-- stock ('self'), its numerator ('num') and denominator ('den') for a ratio.
+create macro indicator_parts(codes) as table
+    select code as base, code as target, 'self' as role from indicator
+    where list_contains(codes, code) and agg <> 'ratio'
+    union all
+    select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
+    union all
+    select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio';
