@@ -1,0 +1,96 @@
+"""Shared fixtures: a tiny hand-made database for rollup arithmetic, and the real
+built database (scale 1) for calibration and page tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = (ROOT / "queries" / "schema.sql").read_text(encoding="utf-8")
+
+
+def make_tiny(path: Path) -> Path:
+    """Two provinces, three cities, hand-picked numbers (see test_rollups.py)."""
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    con.execute("""
+        insert into region values
+        ('110000', null, 'province', '北京市', '北京', 'Beijing', '110000', null, 116.4, 39.9, true),
+        ('110100', '110000', 'city', '北京市', '北京', 'Beijing', '110000', '110100', 116.4, 39.9, true),
+        ('370000', null, 'province', '山东省', '山东', 'Shandong', '370000', null, 117.0, 36.7, true),
+        ('370100', '370000', 'city', '济南市', '济南', 'Jinan', '370000', '370100', 117.0, 36.7, true),
+        ('370200', '370000', 'city', '青岛市', '青岛', 'Qingdao', '370000', '370200', 120.4, 36.1, true);
+        insert into indicator values
+        ('flow_a', 'rights', '甲', 'A', '个', 'items', 'flow', null, null, null, null, true),
+        ('stock_b', 'organisation', '乙', 'B', '个', 'items', 'stock', null, null, null, null, true),
+        ('num', 'skills', '分子', 'Num', '人', 'people', 'stock', null, null, null, null, false),
+        ('den', 'skills', '分母', 'Den', '人', 'people', 'stock', null, null, null, null, false),
+        ('ratio_c', 'skills', '比率', 'Ratio', '%', '%', 'ratio', 'num', 'den', 100, null, false);
+    """)
+    rows = [
+        # flow_a: Jinan 10, 20; Qingdao 5, 5; Beijing 30, 60 (years 2022, 2023)
+        ("flow_a", "370100", "370000", 2022, 10), ("flow_a", "370100", "370000", 2023, 20),
+        ("flow_a", "370200", "370000", 2022, 5), ("flow_a", "370200", "370000", 2023, 5),
+        ("flow_a", "110100", "110000", 2022, 30), ("flow_a", "110100", "110000", 2023, 60),
+        # stock_b: Shandong cities 100+50 then 120+60; Beijing 40 then 45
+        ("stock_b", "370100", "370000", 2022, 100), ("stock_b", "370100", "370000", 2023, 120),
+        ("stock_b", "370200", "370000", 2022, 50), ("stock_b", "370200", "370000", 2023, 60),
+        ("stock_b", "110100", "110000", 2022, 40), ("stock_b", "110100", "110000", 2023, 45),
+        # ratio parts, 2023 only: Jinan 1/4, Qingdao 9/16 -> Shandong 10/20 = 50 % (the mean of
+        # 25 % and 56.25 % would be 40.6 %); Beijing 3/12 = 25 %
+        ("num", "370100", "370000", 2023, 1), ("den", "370100", "370000", 2023, 4),
+        ("num", "370200", "370000", 2023, 9), ("den", "370200", "370000", 2023, 16),
+        ("num", "110100", "110000", 2023, 3), ("den", "110100", "110000", 2023, 12),
+    ]
+    con.executemany("insert into indicator_value values (?, ?, ?, ?, ?, 'demo')", rows)
+    con.execute("""
+        insert into matchmaking_event values
+        ('e1', '2023-05-01', '370000', '370100', 'online', '读书会', 'x', 3, 4, 100, 10, 'demo', null),
+        ('e2', '2023-06-01', '370000', '370200', 'offline', '综合联谊', 'x', 3, 4, 300, 60, 'demo', null),
+        ('e3', '2022-06-01', '110000', '110100', 'offline', '综合联谊', 'x', 3, 4, 50, 5, 'reported', 'f1');
+    """)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory) -> Path:
+    return make_tiny(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+
+
+@pytest.fixture()
+def tiny(tiny_db):
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """The real build at scale 1 from the committed data files, in a temp folder."""
+    from jinguo.build import build
+
+    path = tmp_path_factory.mktemp("built") / "jinguo.duckdb"
+    build(path, scale=1.0)
+    return path
+
+
+@pytest.fixture()
+def built(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def app_db(built_db, monkeypatch):
+    """Point the app (AppTest) at the built test database."""
+    monkeypatch.setenv("JINGUO_DB", str(built_db))
+    return built_db
+
+
+os.environ.setdefault("JINGUO_OFFLINE", "1")
