@@ -1,0 +1,47 @@
+"""Command line: ``python -m jinguo build|bench|import|users``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+
+def _build(args) -> int:
+    from jinguo.build import BuildError, build, is_stale
+
+    if args.if_stale and not is_stale(args.db):
+        print(f"up to date: {args.db or 'data/jinguo.duckdb'}")
+        return 0
+    try:
+        path = build(args.db, scale=args.scale)
+    except BuildError as e:
+        print(f"build failed, database unchanged: {e}", file=sys.stderr)
+        return 2
+    print(f"built {path} (scale {args.scale:g})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jinguo", description="巾帼看板 command line")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    b = sub.add_parser("build", help="build the database from the files under data/")
+    b.add_argument("--scale", type=float, default=1.0, help="demo volume: 1 = national size, 10 = ten times")
+    b.add_argument("--db", type=Path, default=None, help="output file (default $JINGUO_DB or data/jinguo.duckdb)")
+    b.add_argument("--if-stale", action="store_true", help="only when missing or older than its sources")
+    b.set_defaults(func=_build)
+
+    # Subcommands of other modules register themselves (bench, import, users).
+    for mod in ("bench", "importer", "auth"):
+        if importlib.util.find_spec(f"jinguo.{mod}") is not None:
+            importlib.import_module(f"jinguo.{mod}").add_parser(sub)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

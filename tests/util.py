@@ -1,0 +1,35 @@
+"""Helpers for AppTest: open the app as a given user, on a given page, with URL parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from jinguo.access import User
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+NATIONAL = User("national", "national_viewer")
+ADMIN = User("admin", "admin")
+SHANDONG = User("sd_viewer", "province_viewer", "370000")
+SD_OFFICER = User("sd_officer", "data_officer", "370000")
+
+
+def open_app(page: str | None = None, params: dict | None = None, user: User | None = NATIONAL,
+             timeout: int = 60) -> AppTest:
+    """Run app.py once; ``page`` is a script path under views/ (e.g. "views/matchmaking.py")."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    if user is not None:
+        at.session_state["_jinguo_user"] = user
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
