@@ -417,6 +417,10 @@ def _studios(geo: Geography, facts: pd.DataFrame, scale: float, rng, named: pd.D
         w = cities["w"].to_numpy()
         city = cities["adcode"].to_numpy()[rng.choice(len(cities), n, p=w / w.sum())]
         lead = SURNAMES[rng.integers(0, len(SURNAMES), n)] + GIVEN[rng.integers(0, len(GIVEN), n)]
+        # A generated lead never takes the name of a lead the source names.
+        lead = lead.astype(object)
+        clash = np.isin(lead, named["lead"].to_numpy())
+        lead[clash] = [x[0] + "晓" + x[1:] for x in lead[clash]]
         cname = pd.Series(city).map(geo.regions["name_zh"]).str.replace(r"(市|地区|自治州|盟)$", "",
                                                                          regex=True)
         employer = cname + EMPLOYERS[rng.integers(0, len(EMPLOYERS), n)]
@@ -453,7 +457,7 @@ def _name_reported_studios(df: pd.DataFrame, named: pd.DataFrame, geo: Geography
         taken.add(i)
         df.loc[i, ["lead", "employer", "industry", "name"]] = [
             r.lead, r.employer or "未披露", r.industry or df.loc[i, "industry"], r.studio_name]
-        if r.region_code in geo.cities.index:
+        if r.region_code in set(geo.cities["adcode"]):
             df.loc[i, "region_code"] = r.region_code
         df.loc[i, "founded_year"] = min(int(df.loc[i, "founded_year"]), 2018)
         ids = [f for f in r.fact_ids.split(";") if f]

@@ -41,7 +41,7 @@ def test_every_region_fact_is_reproduced_by_the_rollups(built):
     checked = 0
     for f in facts.itertuples():
         span = whole_years(f)
-        if span is None or f.subject is not None:
+        if span is None or not pd.isna(f.subject):
             continue
         y0, y1 = span
         if f.level == "province":
@@ -139,3 +139,17 @@ def test_a_malformed_row_fails_the_build_and_keeps_the_old_database(tmp_path, mo
     assert "reported_facts.csv, row 4" in str(err.value)
     assert target.read_bytes() == b"previous database"
     assert not list(tmp_path.glob("db.duckdb.*"))  # no temp file left behind
+
+
+def test_named_studios_reproduce_their_leads_reported_outputs(built):
+    # 邓艳梅: 476 trainings and 9770 trainees; 王冰: 446 talents (2019-2023, from the source)
+    rows = built.execute("""
+        select s.lead, sum(o.trainings), sum(o.trainees), sum(o.talents)
+        from innovation_studio s join studio_output o using (studio_id)
+        where s.lead in ('邓艳梅', '王冰') and o.year between 2019 and 2023
+        group by s.lead order by s.lead""").fetchall()
+    got = {r[0]: r[1:] for r in rows}
+    assert got["邓艳梅"][0:2] == (476, 9770)
+    assert got["王冰"][2] == 446
+    emp = built.execute("select employer, region_code from innovation_studio where lead = '张春梅'").fetchall()
+    assert emp == [("广东电网中山供电局", "442000")]
