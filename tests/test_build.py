@@ -68,8 +68,15 @@ def test_hand_checked_reported_figures(built):
     # Heilongjiang 2019-2023 from the source: 1052 events, 5585 pairs.
     assert period("mm_events", "230000", 2019, 2023) == 1052
     assert period("mm_pairs", "230000", 2019, 2023) == 5585
-    # Shandong mother rooms at the end of 2023: 4923.
+    # Shandong mother rooms at the end of 2023: 4923, all digitally managed; 1667 public-place rooms
+    # navigable online, so at least 1667 rooms are in public places (the demo puts exactly 1667 there).
     assert period("mr_rooms", "370000", 2023, 2023) == 4923
+    assert period("mr_digital_rooms", "370000", 2023, 2023) == 4923
+    assert period("mr_public_rooms", "370000", 2023, 2023) == 1667
+    assert period("mr_navigable_rooms", "370000", 2023, 2023) == 1667
+    # Guangdong: 210 provincial studios and 525 city/industry studios at the end of 2023.
+    assert period("in_studios_provincial", "440000", 2023, 2023) == 210
+    assert period("in_studios_city_industry", "440000", 2023, 2023) == 525
 
 
 def test_the_may_2023_online_event_is_the_reported_case(built):
