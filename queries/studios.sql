@@ -96,5 +96,5 @@ where list_contains($scope, s.province_code)
     and list_contains($origins, s.origin)
     and s.founded_year <= $year_to
 group by all
-order by s.fact_id is null, trainees desc, s.studio_id
+order by s.fact_id nulls last, trainees desc, s.studio_id
 limit $limit;
