@@ -1,0 +1,45 @@
+"""数据来源 Sources: every reported figure of the source document with its quote."""
+
+import streamlit as st
+
+from jinguo import data, fmt, ui
+
+f = ui.filters()
+lg = f.lang
+st.title(ui.tr("src.title"))
+st.caption(ui.tr("src.caption"))
+
+facts_all = data.q("reported_facts", q="")
+fact_id = st.query_params.get("src_fact")
+if fact_id and fact_id not in set(facts_all["fact_id"]):
+    st.warning(ui.tr("src.fact_missing", value=fact_id[:40]))
+    fact_id = None
+if "src_q" not in st.session_state:
+    st.session_state["src_q"] = st.query_params.get("src_q", "")[:100]
+text = st.text_input(ui.tr("src.search"), key="src_q", help=ui.tr("src.search_help"), max_chars=100)
+if text:
+    st.query_params["src_q"] = text
+elif "src_q" in st.query_params:
+    del st.query_params["src_q"]
+
+facts = data.q("reported_facts", q=text.strip())
+if fact_id:
+    st.subheader(ui.tr("src.fact"))
+    facts = facts_all[facts_all["fact_id"] == fact_id]
+    if st.button(ui.tr("src.show_all")):
+        del st.query_params["src_fact"]
+        st.rerun()
+if facts.empty:
+    st.info(ui.tr("src.none", q=text))
+    st.stop()
+
+table = data.facts_table(facts, lg)
+st.caption(ui.tr("src.count", n=len(table)))
+st.dataframe(table, hide_index=True, use_container_width=True,
+             column_config={ui.tr("common.quote"): st.column_config.TextColumn(width="large")})
+ui.origin_caption(facts["origin"])
+ui.downloads(table.rename(columns={ui.tr("origin.column"): "origin"}), "reported_facts",
+             {"origin": ui.tr("origin.column")}, key="sources")
+if len(facts) <= 3:
+    for r in facts.itertuples():
+        st.markdown(f"> {r.quote}\n>\n> — {r.reporter}（{fmt.with_unit(r.value, r.unit, lg)}）")
