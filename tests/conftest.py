@@ -93,4 +93,11 @@ def app_db(built_db, monkeypatch):
     return built_db
 
 
+@pytest.fixture(autouse=True)
+def _accounts_db(tmp_path, monkeypatch):
+    """Every test gets its own accounts/audit file; none writes data/accounts.db."""
+    monkeypatch.setenv("JINGUO_ACCOUNTS_DB", str(tmp_path / "accounts.db"))
+    return tmp_path / "accounts.db"
+
+
 os.environ.setdefault("JINGUO_OFFLINE", "1")

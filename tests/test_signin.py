@@ -1,0 +1,167 @@
+"""Accounts, sign-in, lockout and the audit log (jinguo.auth) and what each role reaches."""
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jinguo import access, auth, sql
+from jinguo.db import query
+from tests.util import ADMIN, NATIONAL, SD_OFFICER, SHANDONG, no_exception, open_app
+
+ROOT = Path(__file__).resolve().parents[1]
+PW = "correct horse battery"
+
+
+class FakeClock:
+    def __init__(self):
+        self.t, self.slept = 1_000_000.0, []
+
+    def now(self):
+        return self.t
+
+    def sleep(self, s):
+        self.slept.append(s)
+
+
+def clock():
+    c = FakeClock()
+    return c, auth.Clock(now=c.now, sleep=c.sleep)
+
+
+def test_sign_in_returns_the_accounts_role_and_province():
+    auth.add_user("sd", "province_viewer", PW, province="370000")
+    _, clk = clock()
+    assert auth.authenticate("sd", PW, clk) == access.User("sd", "province_viewer", "370000")
+
+
+def test_failures_are_slowed_then_the_account_locks_and_unlocks():
+    auth.add_user("bob", "national_viewer", PW)
+    fake, clk = clock()
+    for _ in range(4):
+        with pytest.raises(auth.AuthError) as e:
+            auth.authenticate("bob", "wrong password", clk)
+        assert e.value.key == "auth.failed"
+    assert fake.slept == [0.25, 0.5, 1.0, 2.0]          # doubling delays
+    with pytest.raises(auth.AuthError) as e:
+        auth.authenticate("bob", "wrong password", clk)  # fifth failure locks
+    assert e.value.key == "auth.locked"
+    with pytest.raises(auth.AuthError) as e:
+        auth.authenticate("bob", PW, clk)                # even the right password, while locked
+    assert e.value.key == "auth.locked"
+    fake.t += auth.LOCK_SECONDS + 1
+    assert auth.authenticate("bob", PW, clk).role == "national_viewer"
+
+
+def test_disabled_and_unknown_accounts_cannot_sign_in():
+    auth.add_user("eve", "admin", PW)
+    auth.set_disabled("eve")
+    _, clk = clock()
+    for name in ("eve", "nobody"):
+        with pytest.raises(auth.AuthError, match="auth.failed"):
+            auth.authenticate(name, PW, clk)
+
+
+def test_roles_need_valid_provinces_and_no_public_accounts():
+    with pytest.raises(auth.AuthError, match="need_province"):
+        auth.add_user("x", "data_officer", PW)
+    with pytest.raises(auth.AuthError, match="bad_role"):
+        auth.add_user("x", "public", PW)
+    with pytest.raises(auth.AuthError, match="short_password"):
+        auth.add_user("x", "admin", "short")
+
+
+def test_password_is_never_stored_logged_or_audited(caplog, _accounts_db):
+    caplog.set_level(logging.DEBUG)
+    auth.add_user("carol", "admin", PW)
+    _, clk = clock()
+    auth.authenticate("carol", PW, clk)
+    with pytest.raises(auth.AuthError):
+        auth.authenticate("carol", PW + "x", clk)
+    raw = b"".join(p.read_bytes() for p in _accounts_db.parent.glob("accounts.db*"))
+    assert PW.encode() not in raw and b"$argon2id$" in raw
+    assert PW not in caplog.text
+    assert all(PW not in r["detail"] for r in auth.audit_rows())
+    actions = [r["action"] for r in auth.audit_rows(user="carol")]
+    assert actions == ["sign_in_failed", "sign_in"]
+
+
+def test_cli_adds_users_from_stdin_never_argv(_accounts_db):
+    env = {"JINGUO_ACCOUNTS_DB": str(_accounts_db), "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "jinguo", "users", "add", "root", "--role", "admin",
+                        "--password-stdin"], input=PW + "\n", text=True, capture_output=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "jinguo", "users", "list"], text=True, capture_output=True,
+                       env=env, cwd=ROOT)
+    assert "root" in r.stdout and "admin" in r.stdout and PW not in r.stdout
+    r = subprocess.run([sys.executable, "-m", "jinguo", "users", "set-role", "root", "--role", "data_officer"],
+                       text=True, capture_output=True, env=env, cwd=ROOT)
+    assert r.returncode == 2 and "province" in r.stderr
+
+
+def test_province_viewer_reads_all_rollups_but_only_own_detail(built):
+    scope = access.scope_for(SHANDONG)
+    provs = [r[0] for r in built.execute("select adcode from region where level='province' and mainland").fetchall()]
+    ev = sql.run(built, "matchmaking_events", scope, provinces=provs, origins=["demo", "reported"],
+                 year_from=2019, year_to=2024, limit=100000)
+    assert set(ev["province_code"]) == {"370000"}
+    roll = sql.run(built, "indicator_by_period", scope, indicators=["mm_events"], provinces=provs,
+                   origins=["demo", "reported"], year_from=2019, year_to=2024)
+    assert len(set(roll["province_code"])) == 32  # 31 provinces + national
+    # Asking for Guangdong's detail rows explicitly gets nothing.
+    gd = sql.run(built, "matchmaking_events", scope, provinces=["440000"], origins=["demo"], year_from=2019,
+                 year_to=2024, limit=10)
+    assert gd.empty
+
+
+def test_public_reaches_no_rollups(built):
+    roll = query(built, "indicator_by_period", access.scope_for(None), indicators=["mm_events"],
+                 provinces=["370000"], origins=["demo"], year_from=2019, year_to=2024)
+    assert roll.empty
+
+
+def test_public_sees_no_internal_pages(app_db):
+    at = open_app(user=None)
+    no_exception(at)
+    assert not at.metric  # the overview's KPIs are not shown
+    for page in ("views/overview.py", "views/sources.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.metric and not at.dataframe, page
+
+
+@pytest.mark.parametrize("user, page, opens", [
+    (SHANDONG, "views/sources.py", True), (SD_OFFICER, "views/admin.py", False),
+    (NATIONAL, "views/admin.py", False), (ADMIN, "views/admin.py", True),
+])
+def test_page_access_by_role(app_db, user, page, opens):
+    if not (ROOT / page).exists():
+        pytest.skip(f"{page} not built")
+    assert access.can_open(Path(page).stem.replace("import_data", "import"), user) is opens
+
+
+def test_xsrf_protection_stays_on_and_uploads_are_limited():
+    cfg = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert "enableXsrfProtection = true" in cfg and "maxUploadSize = 200" in cfg
+
+
+def test_admin_page_adds_an_account_and_lists_the_audit(app_db):
+    at = open_app("views/admin.py", user=ADMIN)
+    no_exception(at)
+    form = at.get("form")
+    assert form, "no forms on the admin page"
+    at.text_input[0].set_value("new_sd")
+    at.text_input[1].set_value("370000")
+    at.text_input[3].set_value(PW)
+    at.button[0].click().run()
+    no_exception(at)
+    assert [u["name"] for u in auth.list_users()] == ["new_sd"]
+    assert auth.audit_rows(action="account_add")[0]["user_name"] == "admin"
+
+
+def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
+    at = open_app(user=SD_OFFICER)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/admin.py")  # not registered for this role at all
