@@ -133,6 +133,13 @@ def origin_caption(origins: pd.Series | list | str) -> None:
     st.caption(text)
 
 
+def _audit_extract(fmt: str, detail: dict) -> None:
+    """Record a downloaded extract (who, what, filter, rows) in the audit log."""
+    from jinguo import auth
+
+    auth.record("extract", data.current_user().name or None, format=fmt, **detail)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _bytes(df: pd.DataFrame, headers: tuple, kind: str) -> bytes:
     h = dict(headers)
@@ -147,10 +154,12 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
     h = tuple((headers or {}).items())
     key = key or what
     c1, c2, c3 = st.columns([1, 1, 2])
+    audit = {"what": what, "provinces": "all" if f.all_provinces else ",".join(f.provinces),
+             "years": f"{f.year_from}-{f.year_to}", "origins": ",".join(f.origins), "rows": len(df)}
     c1.download_button(tr("download.csv"), data=_bytes(df, h, "csv"), file_name=extract.file_name(what, *parts),
-                       mime="text/csv", key=f"dl_csv_{key}", on_click="ignore")
+                       mime="text/csv", key=f"dl_csv_{key}", on_click=_audit_extract, args=("csv", audit))
     c2.download_button(tr("download.xlsx"), data=_bytes(df, h, "xlsx"),
                        file_name=extract.file_name(what, *parts, ext="xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"dl_xlsx_{key}", on_click="ignore")
+                       key=f"dl_xlsx_{key}", on_click=_audit_extract, args=("xlsx", audit))
     c3.caption(tr("download.rows", n=len(df)))

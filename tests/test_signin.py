@@ -165,3 +165,11 @@ def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
     at = open_app(user=SD_OFFICER)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/admin.py")  # not registered for this role at all
+
+
+def test_a_downloaded_extract_is_audited_with_its_filter(app_db):
+    at = open_app("views/sources.py", params={"years": "2020-2023"})
+    at.download_button[0].click().run()
+    row = auth.audit_rows(action="extract")[0]
+    assert row["user_name"] == "national"
+    assert '"what": "reported_facts"' in row["detail"] and '"years": "2020-2023"' in row["detail"]
