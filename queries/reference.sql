@@ -16,7 +16,7 @@ order by adcode;
 
 -- name: region_names
 -- Every region's names, for labelling rollups.
-select adcode, level, name_zh, name_short, name_en, province_code
+select adcode, level, name_zh, name_short, name_en, province_code, lon, lat
 from region
 order by adcode;
 

@@ -18,7 +18,7 @@ roles = [r for r in access.ROLES if r != "public"]
 st.subheader(ui.tr("admin.accounts"))
 users = pd.DataFrame(auth.list_users(), columns=["name", "role", "province", "email", "disabled", "failures",
                                                    "locked_until"])
-st.dataframe(users.drop(columns=["locked_until"]), hide_index=True, use_container_width=True)
+st.dataframe(users.drop(columns=["locked_until"]), hide_index=True, width="stretch")
 
 c1, c2 = st.columns(2)
 with c1.form("admin_add", clear_on_submit=True):
@@ -65,5 +65,5 @@ log["origin"] = "imported"  # the audit log is operational data, not demo or rep
 if log.empty:
     st.info(ui.tr("common.no_data"))
 else:
-    st.dataframe(log.drop(columns=["origin"]), hide_index=True, use_container_width=True)
+    st.dataframe(log.drop(columns=["origin"]), hide_index=True, width="stretch")
     ui.downloads(log, "audit_log", key="audit")

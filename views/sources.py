@@ -35,7 +35,7 @@ if facts.empty:
 
 table = data.facts_table(facts, lg)
 st.caption(ui.tr("src.count", n=len(table)))
-st.dataframe(table, hide_index=True, use_container_width=True,
+st.dataframe(table, hide_index=True, width="stretch",
              column_config={ui.tr("common.quote"): st.column_config.TextColumn(width="large")})
 ui.origin_caption(facts["origin"])
 ui.downloads(table.rename(columns={ui.tr("origin.column"): "origin"}), "reported_facts",

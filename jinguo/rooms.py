@@ -1,0 +1,198 @@
+"""Mother-room lookup: filters, locating "near me", and the map (pydeck) built without Streamlit.
+
+The map never ships every room at national zoom: when the filters select more
+than ``POINT_LIMIT`` rooms, it shows grid cells counted in SQL (``rooms_grid``),
+whose number is bounded by the grid, not by the number of rooms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pydeck as pdk
+
+from jinguo import boundaries, coords
+
+KINDS = ("workplace_room", "workplace_corner", "workplace_box", "public", "mobile_bus")
+AMENITIES = ("lock", "sink", "fridge", "outlet", "seating", "changing")
+KIND_COLOURS = {
+    "workplace_room": [194, 24, 91], "workplace_corner": [240, 98, 146], "workplace_box": [123, 31, 162],
+    "public": [25, 118, 210], "mobile_bus": [245, 124, 0],
+}
+POINT_LIMIT = 5000          # above this the national view shows grid cells
+GRID_CELL = 0.5             # degrees
+BLANK_STYLE = "data:application/json;charset=utf-8," + urllib.parse.quote(json.dumps({
+    "version": 8, "sources": {},
+    "layers": [{"id": "bg", "type": "background", "paint": {"background-color": "#f3f1ea"}}]}))
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON (what st.pydeck_chart sends) has no indentation and keeps Chinese as UTF-8:
+    pydeck's own to_json() is indented and \\u-escaped, about four times larger."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class RoomFilter:
+    kinds: tuple[str, ...] = KINDS
+    amenities: tuple[str, ...] = ()
+    open_now: bool = False
+    digital_only: bool = False
+    navigable_only: bool = False
+    now: datetime = field(default_factory=datetime.now, compare=False)
+
+    def params(self) -> dict:
+        """Bound parameters shared by the room queries."""
+        p = {f"need_{a}": a in self.amenities for a in AMENITIES}
+        p.update(kinds=list(self.kinds), open_now=self.open_now, digital_only=self.digital_only,
+                 navigable_only=self.navigable_only, weekday=str(self.now.isoweekday()),
+                 now_time=self.now.time().replace(microsecond=0))
+        return p
+
+
+class LocateError(ValueError):
+    """The text is neither a usable address nor a point; ``key`` names the message."""
+
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(key)
+
+
+def locate(text: str, crs: str, regions) -> tuple[float, float, str]:
+    """'lon,lat' (in ``crs``) or a Chinese address -> (lon, lat in GCJ-02, how it was found).
+
+    An address is parsed to its district with cpca (a maintained parser) and
+    located at that district's centroid; ``regions`` maps adcode -> (lon, lat, name).
+    """
+    text = (text or "").strip()
+    if not text:
+        raise LocateError("rooms.near_empty")
+    try:
+        lon, lat, swapped = coords.parse_point(text)
+    except ValueError:
+        pass
+    else:
+        glon, glat = coords.to_gcj02(lon, lat, crs)
+        return glon, glat, "point_swapped" if swapped else "point"
+    import cpca
+
+    parsed = cpca.transform([text[:200]])
+    code = parsed.loc[0, "adcode"] if "adcode" in parsed else None
+    for c in (code, (code or "")[:4] + "00", (code or "")[:2] + "0000"):
+        if c and c in regions and regions[c][0] is not None:
+            return regions[c][0], regions[c][1], "address:" + regions[c][2]
+    raise LocateError("rooms.near_unknown")
+
+
+def open_now(open_time, close_time, open_days: str, now: datetime) -> bool:
+    if str(now.isoweekday()) not in str(open_days):
+        return False
+    if open_time is None or (isinstance(open_time, float)):
+        return True
+    t = now.time()
+    return open_time <= t < close_time
+
+
+def tiles() -> tuple[str | None, str]:
+    """Optional base map: $JINGUO_TILES (URL template with {z}/{x}/{y}) in $JINGUO_TILES_CRS."""
+    url = os.environ.get("JINGUO_TILES") or None
+    crs = coords.normalise_crs(os.environ.get("JINGUO_TILES_CRS", "gcj02")) if url else "gcj02"
+    return url, crs
+
+
+def _convert(rows: list[dict], crs: str) -> list[dict]:
+    if crs == "gcj02" or not rows:
+        return rows
+    for r in rows:
+        r["lon"], r["lat"] = coords.from_gcj02(r["lon"], r["lat"], crs)
+    return rows
+
+
+def build_deck(points: list[dict] | None, cells: list[dict] | None, province: str | None,
+               view: tuple[float, float, float], gaps: list[dict] | None = None,
+               centre: tuple[float, float] | None = None) -> pdk.Deck:
+    """The map: boundaries, rooms as points (or grid cells), optional gap districts and a 'you are here'."""
+    url, crs = tiles()
+    layers = []
+    if url:
+        layers.append(pdk.Layer("TileLayer", data=url, min_zoom=0, max_zoom=18, tile_size=256))
+    fc = boundaries.cities_geojson(province) if province else boundaries.provinces_geojson()
+    paths = [{"path": p["path"]} for p in
+             boundaries.boundary_paths(fc) + boundaries.boundary_paths(boundaries.nation_extra_geojson())]
+    if crs != "gcj02":
+        for p in paths:
+            p["path"] = [[round(v, 5) for v in coords.from_gcj02(x, y, crs)] for x, y in p["path"]]
+    layers.append(pdk.Layer("PathLayer", data=paths, get_path="path", get_color=[120, 120, 120],
+                            width_min_pixels=1, pickable=False, id="boundaries"))
+    if cells:
+        # Only what the layer draws: position, radius and the tooltip (a few dozen bytes a cell).
+        cells = _convert([{"lon": c["lon"], "lat": c["lat"], "rooms": int(c["rooms"]), "tip": c["tip"]}
+                          for c in cells], crs)
+        top = max(c["rooms"] for c in cells)
+        for c in cells:
+            c["r"] = int(4000 + 22000 * (c["rooms"] / top) ** 0.5)
+            c["lon"], c["lat"] = round(c["lon"], 3), round(c["lat"], 3)
+            del c["rooms"]
+        layers.append(pdk.Layer("ScatterplotLayer", data=cells, get_position=["lon", "lat"], get_radius="r",
+                                get_fill_color=[194, 24, 91, 150], pickable=True, id="cells"))
+    if points:
+        pts = _convert([dict(p) for p in points], crs)
+        for p in pts:
+            p["color"] = KIND_COLOURS.get(p["kind"], [90, 90, 90]) + [220]
+        layers.append(pdk.Layer("ScatterplotLayer", data=pts, get_position=["lon", "lat"], get_radius=60,
+                                radius_min_pixels=3, radius_max_pixels=12, get_fill_color="color",
+                                pickable=True, auto_highlight=True, id="rooms"))
+    if gaps:
+        gp = _convert([dict(g) for g in gaps], crs)
+        layers.append(pdk.Layer("ScatterplotLayer", data=gp, get_position=["lon", "lat"], get_radius=1500,
+                                radius_min_pixels=4, stroked=True, filled=False, get_line_color=[211, 47, 47],
+                                line_width_min_pixels=2, pickable=True, id="gaps"))
+    if centre:
+        c = _convert([{"lon": centre[0], "lat": centre[1]}], crs)[0]
+        layers.append(pdk.Layer("ScatterplotLayer", data=[c], get_position=["lon", "lat"], get_radius=80,
+                                radius_min_pixels=6, get_fill_color=[0, 0, 0, 200], id="here"))
+    lon, lat, zoom = view
+    if crs != "gcj02":
+        lon, lat = coords.from_gcj02(lon, lat, crs)
+    return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+                    map_style=None if url else BLANK_STYLE, map_provider=None if url else None,
+                    tooltip={"html": "{tip}"})
+
+
+def payload_bytes(deck: pdk.Deck) -> int:
+    """Bytes of the deck JSON that st.pydeck_chart sends to the browser."""
+    return len(deck.to_json().encode("utf-8"))
+
+
+def describe(rows, lang: str, now: datetime, t) -> list[dict]:
+    """Rows as plain dicts with a tooltip (name, address, kind, amenities, hours, open now)."""
+    out = []
+    for r in rows.to_dict("records"):
+        ams = [t(f"rooms.am_{a}") for a, col in zip(AMENITIES, (
+            "has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating", "has_changing_table")) if r.get(col)]
+        if r.get("open_time") is None or r.get("open_time") != r.get("open_time"):
+            hours = t("rooms.hours_all")
+        else:
+            hours = f"{str(r['open_time'])[:5]}–{str(r['close_time'])[:5]}"
+        is_open = open_now(r.get("open_time") if r.get("open_time") == r.get("open_time") else None,
+                           r.get("close_time"), r.get("open_days", "1234567"), now)
+        r["kind_label"] = t(f"rooms.kind_{r['kind']}")
+        r["amenities_label"] = "、".join(ams) if lang == "zh" else ", ".join(ams)
+        r["hours_label"] = hours
+        r["open_label"] = t("rooms.open_yes") if is_open else t("rooms.open_no")
+        r["tip"] = (f"<b>{_esc(r['name'])}</b><br/>{_esc(r['address'])}<br/>{r['kind_label']}<br/>"
+                    f"{r['amenities_label']}<br/>{hours} · {r['open_label']}")
+        out.append(r)
+    return out
+
+
+def _esc(s) -> str:
+    import html
+
+    return html.escape(str(s))

@@ -1,0 +1,185 @@
+-- Mother rooms (工会妈妈小屋 / 爱心妈咪小屋): lookup, nearest, map layers, coverage.
+-- Coordinates are GCJ-02. Distances are great-circle (haversine) on a sphere of
+-- radius 6371008.8 m, the same as jinguo.coords.haversine_m.
+-- Every query reads rooms only inside $scope, and when $public_only is true it
+-- drops internal workplace rooms and never returns the internal contact.
+
+-- name: rooms_search
+-- Rooms matching the filters, at most $limit rows. $q ('' for all) is split at
+-- spaces; every word must appear in the room's name, address, city or district
+-- name, so 省/市/区 may be left out ("洛阳 西工" finds 洛阳市西工区).
+with r as (
+    select m.*,
+        c.name_zh as city_zh, c.name_short as city_short,
+        d.name_zh as district_zh, d.name_short as district_short
+    from mother_room as m
+    left join region as c on c.adcode = m.city_code
+    left join region as d on d.adcode = m.district_code
+    where list_contains($scope, m.province_code)
+        and not ($public_only and m.internal)
+        and list_contains($provinces, m.province_code)
+        and list_contains($origins, m.origin)
+        and list_contains($kinds, m.kind)
+        and (not $need_lock or m.has_lock) and (not $need_sink or m.has_sink)
+        and (not $need_fridge or m.has_fridge) and (not $need_outlet or m.has_outlet)
+        and (not $need_seating or m.has_seating) and (not $need_changing or m.has_changing_table)
+        and (not $digital_only or m.digital) and (not $navigable_only or m.navigable)
+        and (not $open_now or (contains(m.open_days, $weekday)
+            and (m.open_time is null or ($now_time >= m.open_time and $now_time < m.close_time))))
+)
+select
+    room_id, name, province_code, city_code, district_code, city_zh, district_zh, address, lon, lat, kind,
+    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+    open_time, close_time, open_days, opened_date, digital, navigable,
+    case when $public_only then null else contact end as contact,
+    origin
+from r
+where list_bool_and(list_transform(
+    string_split(replace(trim($q), '　', ' '), ' '),
+    lambda w: w = '' or contains(concat_ws(' ', name, address, city_zh, district_zh), w)))
+order by province_code, city_code, room_id
+limit $limit;
+
+-- name: rooms_nearest
+-- The $n rooms nearest to ($lon, $lat) within $radius_m metres, nearest first,
+-- with the distance in metres. A bounding box narrows the scan before haversine.
+with box as (
+    select
+        $radius_m / 111195.08 as dlat,
+        $radius_m / (111195.08 * greatest(cos(radians($lat)), 0.01)) as dlon
+),
+cand as (
+    select m.*
+    from mother_room as m, box
+    where list_contains($scope, m.province_code)
+        and not ($public_only and m.internal)
+        and list_contains($origins, m.origin)
+        and list_contains($kinds, m.kind)
+        and m.lat between $lat - box.dlat and $lat + box.dlat
+        and m.lon between $lon - box.dlon and $lon + box.dlon
+        and (not $need_lock or m.has_lock) and (not $need_sink or m.has_sink)
+        and (not $need_fridge or m.has_fridge) and (not $need_outlet or m.has_outlet)
+        and (not $need_seating or m.has_seating) and (not $need_changing or m.has_changing_table)
+        and (not $digital_only or m.digital) and (not $navigable_only or m.navigable)
+        and (not $open_now or (contains(m.open_days, $weekday)
+            and (m.open_time is null or ($now_time >= m.open_time and $now_time < m.close_time))))
+),
+dist as (
+    select *,
+        2 * 6371008.8 * asin(sqrt(
+            pow(sin(radians(lat - $lat) / 2), 2)
+            + cos(radians($lat)) * cos(radians(lat)) * pow(sin(radians(lon - $lon) / 2), 2)
+        )) as distance_m
+    from cand
+)
+select
+    room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
+    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+    open_time, close_time, open_days, digital, navigable,
+    case when $public_only then null else contact end as contact,
+    round(distance_m, 1) as distance_m,
+    origin
+from dist
+where distance_m <= $radius_m
+order by distance_m, room_id
+limit $n;
+
+-- name: rooms_grid
+-- Rooms counted in square cells of $cell degrees (national zoom): one row per
+-- cell with its centre, count and the most common kind. The number of rows is
+-- bounded by the grid, not by the number of rooms.
+select
+    (floor(lon / $cell) + 0.5) * $cell as lon,
+    (floor(lat / $cell) + 0.5) * $cell as lat,
+    count(*) as rooms,
+    mode(kind) as kind,
+    array_to_string(list_sort(list(distinct origin)), '+') as origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+    and list_contains($kinds, kind)
+group by floor(lon / $cell), floor(lat / $cell)
+order by rooms desc;
+
+-- name: rooms_count
+-- How many rooms the filters select (to choose points or cells for the map).
+select count(*) as rooms
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+    and list_contains($kinds, kind);
+
+-- name: rooms_coverage_districts
+-- For each district of one province: rooms, rooms per 10,000 women union members
+-- (a demo denominator: the city's og_members split equally over its districts;
+-- no district figure is reported), and the distance from the district's centroid
+-- to its nearest room (null when none lies within about 50 km).
+with d as (
+    select adcode, name_zh, name_en, city_code, lon, lat
+    from region
+    where province_code = $province and level = 'district' and lon is not null
+),
+r as (
+    select room_id, district_code, lon, lat
+    from mother_room
+    where list_contains($scope, province_code)
+        and not ($public_only and internal)
+        and province_code = $province
+        and list_contains($origins, origin)
+        and kind <> 'mobile_bus'
+),
+counts as (
+    select district_code, count(*) as rooms from r group by district_code
+),
+nearest as (
+    select d.adcode,
+        min(2 * 6371008.8 * asin(sqrt(
+            pow(sin(radians(r.lat - d.lat) / 2), 2)
+            + cos(radians(d.lat)) * cos(radians(r.lat)) * pow(sin(radians(r.lon - d.lon) / 2), 2)))) as nearest_m
+    from d
+    inner join r on r.lat between d.lat - 0.45 and d.lat + 0.45 and r.lon between d.lon - 0.6 and d.lon + 0.6
+    group by d.adcode
+),
+members as (
+    select region_code as city_code, arg_max(value, year) as members
+    from indicator_value
+    where indicator_code = 'og_members' and province_code = $province
+        and list_contains($rollup_scope, province_code)
+    group by region_code
+),
+per_city as (
+    select city_code, count(*) as n_districts from d group by city_code
+)
+select
+    d.adcode as district_code, d.name_zh, d.name_en, d.city_code, d.lon, d.lat,
+    coalesce(c.rooms, 0) as rooms,
+    round(m.members / pc.n_districts) as women_members,
+    round(10000.0 * coalesce(c.rooms, 0) / nullif(m.members / pc.n_districts, 0), 2) as rooms_per_10k,
+    round(n.nearest_m) as nearest_m,
+    'demo' as origin
+from d
+left join counts as c on c.district_code = d.adcode
+left join nearest as n on n.adcode = d.adcode
+left join members as m on m.city_code = d.city_code
+left join per_city as pc on pc.city_code = d.city_code
+order by n.nearest_m desc nulls first, rooms, d.adcode;
+
+-- name: rooms_extract
+-- Room detail rows for an extract (public fields only when $public_only).
+select
+    room_id, name, province_code, city_code, district_code, address, lon, lat, 'gcj02' as crs, kind,
+    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+    open_time, close_time, open_days, opened_date, digital, navigable,
+    case when $public_only then null else contact end as contact,
+    origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+order by room_id
+limit $limit;

@@ -1,0 +1,150 @@
+"""Mother-room SQL on a hand-made database: distances, nearest order, filters, public view, map payload."""
+
+import json
+import math
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from jinguo import coords, rooms, sql
+from jinguo.access import scope_for
+from jinguo.db import query
+from tests.conftest import SCHEMA
+
+R = 6371008.8
+ORIG = ["reported", "demo", "imported"]
+BASE = (112.45, 34.62)   # a point in Luoyang
+
+
+def hav(lon1, lat1, lon2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * R * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def rooms_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rooms") / "rooms.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    con.execute("""insert into region values
+        ('410000', null, 'province', '河南省', '河南', 'Henan', '410000', null, 113.6, 34.7, true),
+        ('410300', '410000', 'city', '洛阳市', '洛阳', 'Luoyang', '410000', '410300', 112.45, 34.62, true),
+        ('410303', '410300', 'district', '西工区', '西工', 'Xigong', '410000', '410300', 112.43, 34.66, true),
+        ('410302', '410300', 'district', '老城区', '老城', 'Laocheng', '410000', '410300', 112.47, 34.68, true),
+        ('370000', null, 'province', '山东省', '山东', 'Shandong', '370000', null, 117.0, 36.7, true)""")
+    # id, lon, lat, kind, internal, open 08:30-17:30 weekdays (workplace) or all day (public), lock
+    rows = [
+        ("A", 112.4500, 34.6290, "public", False, None, None, "1234567", True, "西工区"),     # 1.0 km north
+        ("B", 112.4610, 34.6200, "workplace_room", True, "08:30", "17:30", "12345", True, "西工区"),  # ~1.0 km east
+        ("C", 112.4500, 34.6470, "workplace_corner", False, "08:30", "17:30", "12345", False, "老城区"),  # 3 km
+        ("D", 112.5500, 34.6200, "public", False, "09:00", "21:00", "1234567", False, "老城区"),   # ~9.2 km
+        ("E", 117.0000, 36.6700, "public", False, None, None, "1234567", True, "历下区"),        # Jinan
+    ]
+    for rid, lon, lat, kind, internal, o, c, days, lock, dist in rows:
+        prov, city, dcode = ("370000", "370100", None) if rid == "E" else ("410000", "410300",
+                                                                            "410303" if dist == "西工区" else "410302")
+        con.execute("""insert into mother_room values (?, ?, ?, ?, ?, ?, ?, ?, 'gcj02', ?, ?, true, false, true,
+                       true, false, ?, ?, ?, '2020-01-01', true, ?, ?, ?, 'demo')""",
+                    [rid, f"小屋{rid}", prov, city, dcode, f"河南省洛阳市{dist}某路{rid}号", lon, lat, kind, lock,
+                     o, c, days, kind == "public", internal, "分机8001" if kind.startswith("workplace") else None])
+    con.close()
+    return path
+
+
+@pytest.fixture()
+def rcon(rooms_db):
+    con = duckdb.connect(str(rooms_db), read_only=True)
+    yield con
+    con.close()
+
+
+MONDAY_NOON = datetime(2024, 4, 22, 12, 0)
+SUNDAY_NIGHT = datetime(2024, 4, 28, 22, 0)
+
+
+def near(con, scope=None, flt=None, radius=50_000.0, n=10):
+    flt = flt or rooms.RoomFilter(now=MONDAY_NOON)
+    return query(con, "rooms_nearest", scope, lon=BASE[0], lat=BASE[1], n=n, radius_m=radius, origins=ORIG,
+                 **flt.params())
+
+
+def test_sql_distance_equals_hand_computed_haversine(rcon):
+    df = near(rcon).set_index("room_id")
+    # A is 0.009 degrees of latitude north: 0.009 * pi/180 * 6371008.8 = 1000.76 m
+    assert df.loc["A", "distance_m"] == pytest.approx(0.009 * math.pi / 180 * R, abs=0.1)
+    for rid, lon, lat in (("B", 112.461, 34.62), ("C", 112.45, 34.647), ("D", 112.55, 34.62)):
+        assert df.loc[rid, "distance_m"] == pytest.approx(hav(*BASE, lon, lat), abs=0.1)
+        assert df.loc[rid, "distance_m"] == pytest.approx(coords.haversine_m(*BASE, lon, lat), abs=0.1)
+
+
+def test_nearest_are_sorted_limited_and_within_the_radius(rcon):
+    assert list(near(rcon)["room_id"]) == ["A", "B", "C", "D"]   # Jinan (E) is 500 km away
+    assert list(near(rcon, n=2)["room_id"]) == ["A", "B"]
+    assert list(near(rcon, radius=2000)["room_id"]) == ["A", "B"]
+
+
+def test_public_view_hides_internal_rooms_and_contacts(rcon):
+    pub = near(rcon, scope=scope_for(None))
+    assert "B" not in set(pub["room_id"]) and pub["contact"].isna().all()
+    full = near(rcon, scope=sql.Scope())
+    assert full.set_index("room_id").loc["B", "contact"] == "分机8001"
+
+
+def test_filters_kind_amenity_open_now(rcon):
+    assert list(near(rcon, flt=rooms.RoomFilter(kinds=("public",), now=MONDAY_NOON))["room_id"]) == ["A", "D"]
+    assert list(near(rcon, flt=rooms.RoomFilter(amenities=("lock",), now=MONDAY_NOON))["room_id"]) == ["A", "B"]
+    # Sunday 22:00: workplace rooms closed (weekdays), D closed (09-21); A is open around the clock
+    assert list(near(rcon, flt=rooms.RoomFilter(open_now=True, now=SUNDAY_NIGHT))["room_id"]) == ["A"]
+    assert list(near(rcon, flt=rooms.RoomFilter(open_now=True, now=MONDAY_NOON))["room_id"]) == ["A", "B", "C", "D"]
+    assert list(near(rcon, flt=rooms.RoomFilter(navigable_only=True, now=MONDAY_NOON))["room_id"]) == ["A", "D"]
+
+
+def test_search_words_tolerate_missing_suffixes(rcon):
+    def s(q):
+        return list(query(rcon, "rooms_search", q=q, provinces=["410000", "370000"], origins=ORIG, limit=100,
+                          **rooms.RoomFilter(now=MONDAY_NOON).params())["room_id"])
+    assert s("洛阳 老城") == ["C", "D"]
+    assert s("洛阳市 西工区") == ["A", "B"]
+    assert s("小屋E") == ["E"]
+    assert s("'; drop table mother_room; --") == []
+    assert len(s("")) == 5
+
+
+def test_grid_counts_rooms_per_cell(rcon):
+    g = query(rcon, "rooms_grid", cell=0.5, provinces=["410000", "370000"], origins=ORIG,
+              kinds=list(rooms.KINDS))
+    # A-D share the cell [112.0, 112.5) x [34.5, 35.0) except D (lon 112.55) -> next cell; E alone
+    assert sorted(g["rooms"]) == [1, 1, 3]
+    assert g["rooms"].sum() == 5
+
+
+def test_locate_by_point_and_by_address():
+    regions = {"410303": (112.43, 34.66, "西工区"), "410300": (112.45, 34.62, "洛阳市"),
+               "410000": (113.6, 34.7, "河南省")}
+    assert rooms.locate("112.45,34.62", "gcj02", regions) == (112.45, 34.62, "point")
+    lon, lat, how = rooms.locate("34.62,112.45", "wgs84", regions)
+    assert how == "point_swapped" and 0 < coords.haversine_m(112.45, 34.62, lon, lat) < 1000
+    assert rooms.locate("河南省洛阳市西工区中州路", "gcj02", regions) == (112.43, 34.66, "address:西工区")
+    with pytest.raises(rooms.LocateError):
+        rooms.locate("火星基地", "gcj02", regions)
+
+
+def test_national_map_payload_is_bounded_whatever_the_scale(built):
+    """At national zoom the deck holds boundaries + grid cells only. Cells are at most the number of
+    0.5-degree squares in China's bounding box, so the payload has a ceiling that does not grow with
+    the number of rooms; we check the ceiling is under 5 MB."""
+    provs = [r[0] for r in built.execute("select adcode from region where level='province'").fetchall()]
+    g = query(built, "rooms_grid", cell=rooms.GRID_CELL, provinces=provs, origins=ORIG, kinds=list(rooms.KINDS))
+    lon0, lat0, lon1, lat1 = coords.CHINA_BBOX
+    max_cells = math.ceil((lon1 - lon0) / rooms.GRID_CELL + 1) * math.ceil((lat1 - lat0) / rooms.GRID_CELL + 1)
+    assert len(g) <= max_cells
+    cells = g.assign(tip="共 99999999 家").to_dict("records")
+    deck = rooms.build_deck(None, cells, None, (105, 35, 3))
+    size = rooms.payload_bytes(deck)
+    per_cell = (size - rooms.payload_bytes(rooms.build_deck(None, cells[:1], None, (105, 35, 3)))) / max(len(cells) - 1, 1)
+    ceiling = size + per_cell * (max_cells - len(cells))
+    assert size < 5_000_000 and ceiling < 5_000_000, (size, ceiling)
+    layers = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
+    assert "rooms" not in layers and "cells" in layers
