@@ -33,3 +33,17 @@ def open_app(page: str | None = None, params: dict | None = None, user: User | N
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
+
+
+def plain(v):
+    """Plotly 7 sends numeric arrays as {'dtype', 'bdata'} (base64); turn them back into lists."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(v, dict) and "bdata" in v:
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            arr = arr.reshape([int(x) for x in str(v["shape"]).split(",")])
+        return arr.tolist()
+    return v
