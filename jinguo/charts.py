@@ -26,33 +26,57 @@ def hover_values(values: pd.Series, unit: str, lang: str) -> list[str]:
     return [fmt.with_unit(v, unit, lang) for v in values]
 
 
+def _colour(v: float, lo: float, hi: float) -> str:
+    from plotly.colors import sample_colorscale
+
+    x = 0.0 if hi <= lo else (v - lo) / (hi - lo)
+    return sample_colorscale([[i / (len(PINK) - 1), c] for i, c in enumerate(PINK)], [min(max(x, 0), 1)])[0]
+
+
 def china_map(df: pd.DataFrame, value_col: str, label_col: str, unit: str, lang: str, title: str = "",
               selected: str | None = None) -> go.Figure:
-    """Provinces coloured by ``value_col`` (keyed by ``province_code``); others grey; the maritime line."""
+    """Provinces coloured by ``value_col`` (keyed by ``province_code``), drawn as filled shapes on plain
+    lon/lat axes from the committed boundaries. Plotly's geo maps fetch a world topojson from a CDN
+    even with every base layer off, so they cannot draw offline; these shapes need nothing.
+    Provinces without a value are grey; a marker at each province's centre carries hover and click."""
+    from shapely.geometry import shape
+
     gj = boundaries.provinces_geojson()
-    all_codes = [f["properties"]["adcode"] for f in gj["features"]]
-    names = {f["properties"]["adcode"]: f["properties"]["name"] for f in gj["features"]}
-    missing = [c for c in all_codes if c not in set(df["province_code"])]
+    values = dict(zip(df["province_code"], df[value_col]))
+    labels = dict(zip(df["province_code"], df[label_col]))
+    lo, hi = (float(df[value_col].min()), float(df[value_col].max())) if len(df) else (0.0, 1.0)
     fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=gj, featureidkey="properties.adcode", locations=missing, z=[0] * len(missing),
-        colorscale=[[0, "#e6e6e6"], [1, "#e6e6e6"]], showscale=False, hoverinfo="text",
-        text=[names[c] for c in missing], marker_line_color="white", marker_line_width=0.5, name="",
-    ))
-    fig.add_trace(go.Choropleth(
-        geojson=gj, featureidkey="properties.adcode", locations=df["province_code"], z=df[value_col],
-        customdata=df["province_code"], colorscale=PINK, marker_line_color="white",
-        marker_line_width=[2.5 if c == selected else 0.5 for c in df["province_code"]],
-        text=[f"{n}<br>{v}" for n, v in zip(df[label_col], hover_values(df[value_col], unit, lang))],
-        hoverinfo="text", colorbar=dict(title=unit, thickness=12), name="",
-    ))
+    cx, cy, cd, ct = [], [], [], []
+    for feat in gj["features"]:
+        code = feat["properties"]["adcode"]
+        xs, ys = [], []
+        for ring in boundaries.boundary_paths({"features": [feat]}):
+            xs += [p[0] for p in ring["path"]] + [None]
+            ys += [p[1] for p in ring["path"]] + [None]
+        has = code in values and values[code] == values[code]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, fill="toself", mode="lines", hoverinfo="skip", showlegend=False, name=code,
+            fillcolor=_colour(values[code], lo, hi) if has else "#e6e6e6",
+            line=dict(color="#333" if code == selected else "white", width=2.5 if code == selected else 0.6)))
+        if has:
+            pt = shape(feat["geometry"]).representative_point()
+            cx.append(pt.x)
+            cy.append(pt.y)
+            cd.append(code)
+            ct.append(f"{labels.get(code, feat['properties']['name'])}<br>{fmt.with_unit(values[code], unit, lang)}")
     for row in boundaries.boundary_paths(boundaries.nation_extra_geojson()):
         xs, ys = zip(*row["path"])
-        fig.add_trace(go.Scattergeo(lon=xs, lat=ys, mode="lines", line=dict(color="#888", width=1),
-                                    hoverinfo="skip", showlegend=False))
-    fig.update_geos(fitbounds="geojson", visible=False, projection_type="mercator")
-    fig.update_layout(title=title, dragmode=False, clickmode="event+select")
-    return _layout(fig, 460)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#888", width=1), hoverinfo="skip",
+                                 showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=cx, y=cy, mode="markers", customdata=cd, text=ct, hovertemplate="%{text}<extra></extra>",
+        name="provinces", showlegend=False,
+        marker=dict(size=9, color=[values[c] for c in cd], colorscale=PINK, cmin=lo, cmax=hi, opacity=0.9,
+                    line=dict(color="white", width=1), colorbar=dict(title=unit, thickness=12))))
+    fig.update_xaxes(visible=False, range=[73, 136])
+    fig.update_yaxes(visible=False, range=[3, 54], scaleanchor="x", scaleratio=1.2)
+    fig.update_layout(title=title, dragmode=False, clickmode="event+select", plot_bgcolor="white")
+    return _layout(fig, 520)
 
 
 def bars(df: pd.DataFrame, x: str, y: str, unit: str, lang: str, title: str = "", key_col: str | None = None,

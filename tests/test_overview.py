@@ -18,13 +18,14 @@ def test_map_covers_the_whole_territory_and_values_match_the_rollup(app_db):
     at = open_app(PAGE, params={"ov_ind": "mm_events", "years": "2019-2023"})
     no_exception(at)
     fig = figures(at)[0]
-    choro = [d for d in fig["data"] if d["type"] == "choropleth"]
-    locs = [c for d in choro for c in d["locations"]]
-    assert len(locs) == 34 and {"710000", "810000", "820000"} <= set(locs)
-    data_trace = choro[1]
-    values = dict(zip(data_trace["locations"], plain(data_trace["z"])))
-    assert values["230000"] == 1052   # Heilongjiang 2019-2023, as reported
-    assert any(d["type"] == "scattergeo" for d in fig["data"])  # the maritime line
+    shapes = [d for d in fig["data"] if d.get("fill") == "toself"]
+    assert len(shapes) == 34 and {"710000", "810000", "820000"} <= {d["name"] for d in shapes}
+    grey = {d["name"] for d in shapes if d["fillcolor"] == "#e6e6e6"}
+    assert grey == {"710000", "810000", "820000"}   # no union data outside the mainland
+    marks = [d for d in fig["data"] if d.get("name") == "provinces"][0]
+    values = dict(zip(marks["customdata"], plain(marks["marker"]["color"])))
+    assert len(values) == 31 and values["230000"] == 1052   # Heilongjiang 2019-2023, as reported
+    assert not any(d["type"].endswith("geo") or d["type"] == "choropleth" for d in fig["data"])  # no CDN
 
 
 def test_top_and_bottom_five_are_ranked():
@@ -53,10 +54,10 @@ def test_drill_down_filters_the_page_to_one_province(app_db):
 
 def test_chinese_hover_uses_wan_and_english_uses_separators(app_db):
     at = open_app(PAGE, params={"ov_ind": "mm_participants", "years": "2019-2023"})
-    texts = [t for d in figures(at)[0]["data"] if d["type"] == "choropleth" for t in d.get("text", [])]
+    texts = [t for d in figures(at)[0]["data"] if d.get("name") == "provinces" for t in d.get("text", [])]
     assert any("万" in t for t in texts)
     at = open_app(PAGE, params={"ov_ind": "mm_participants", "years": "2019-2023", "lang": "en"})
-    texts = [t for d in figures(at)[0]["data"] if d["type"] == "choropleth" for t in d.get("text", [])]
+    texts = [t for d in figures(at)[0]["data"] if d.get("name") == "provinces" for t in d.get("text", [])]
     assert any("," in t and "participants" in t for t in texts) and not any("万" in t for t in texts)
 
 

@@ -101,7 +101,7 @@ with find:
     else:
         res = data.q("rooms_search", q=q, provinces=provinces, origins=origins, limit=rooms.POINT_LIMIT + 1, **params)
         heading = None
-        view = (105.0, 35.5, 3.2)
+        view = (104.0, 36.0, 2.9)
     if kinds == []:
         st.info(t("rooms.none"))
         st.stop()
@@ -150,8 +150,10 @@ with find:
     if heading:
         st.subheader(heading)
     shown = res.head(500)
-    st.caption(t("rooms.results_more", n=len(res), shown=len(shown)) if len(res) > len(shown)
-               else t("rooms.results", n=len(res)))
+    total = len(res) if len(res) <= rooms.POINT_LIMIT else int(data.q(
+        "rooms_count", provinces=provinces, origins=origins, kinds=list(kinds))["rooms"].iloc[0])
+    st.caption(t("rooms.results_more", n=total, shown=len(shown)) if total > len(shown)
+               else t("rooms.results", n=total))
     desc = pd.DataFrame(rooms.describe(shown, lg, now, t))
     table = pd.DataFrame({
         t("rooms.name"): desc["name"], t("rooms.address"): desc["address"], t("rooms.kind"): desc["kind_label"],
