@@ -34,7 +34,11 @@ def safe_frame(df: pd.DataFrame, headers: dict[str, str] | None = None) -> pd.Da
             out[col] = out[col].map(neutralise)
     if headers:
         out = out.rename(columns=headers)
-    out.columns = [neutralise(str(c)) for c in out.columns]
+    names, seen = [], {}
+    for c in (neutralise(str(c)) for c in out.columns):
+        seen[c] = seen.get(c, 0) + 1
+        names.append(c if seen[c] == 1 else f"{c} ({seen[c]})")  # two columns, one label: keep both
+    out.columns = names
     return out
 
 

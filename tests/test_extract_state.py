@@ -69,3 +69,11 @@ def test_bad_url_values_fall_back_with_a_message(params, key):
     f, problems = state.parse(params, PROVS, (2019, 2024))
     assert [p[0] for p in problems] == [key]
     assert f.provinces == PROVS and (f.year_from, f.year_to) == (2019, 2024)
+
+
+def test_two_columns_with_the_same_label_are_both_kept():
+    df = pd.DataFrame({"a": [1], "b": [2], "origin": ["demo"]})
+    raw = extract.to_csv_bytes(df, {"a": "代码", "b": "代码"}).decode("utf-8-sig")
+    assert raw.splitlines()[0] == "代码,代码 (2),origin"
+    ws = openpyxl.load_workbook(io.BytesIO(extract.to_xlsx_bytes(df, {"a": "代码", "b": "代码"}))).active
+    assert [c.value for c in ws[1]] == ["代码", "代码 (2)", "origin"]
