@@ -1,5 +1,5 @@
--- Matchmaking (婚恋交友) rollups from the event table. Detail rows are read
--- only inside $scope (the provinces whose records the reader may see).
+-- Matchmaking (婚恋交友) rollups from the event table. Rollups are read inside
+-- $rollup_scope (every province a viewer may compare); event rows only inside $scope.
 -- Match rate = 2 x pairs / participants x 100: the share of participants who
 -- left with a match, recomputed from summed parts, never averaged.
 
@@ -16,7 +16,7 @@ select
     sum(e.units)::bigint as units,
     array_to_string(list_sort(list(distinct e.origin)), '+') as origin
 from matchmaking_event as e
-where list_contains($scope, e.province_code)
+where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)
     and year(e.event_date) between $year_from and $year_to
@@ -33,7 +33,7 @@ select
     round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
     array_to_string(list_sort(list(distinct e.origin)), '+') as origin
 from matchmaking_event as e
-where list_contains($scope, e.province_code)
+where list_contains($rollup_scope, e.province_code)
     and e.province_code = $province
     and list_contains($origins, e.origin)
     and year(e.event_date) between $year_from and $year_to
@@ -51,7 +51,7 @@ select
     round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
     array_to_string(list_sort(list(distinct e.origin)), '+') as origin
 from matchmaking_event as e
-where list_contains($scope, e.province_code)
+where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)
     and year(e.event_date) between $year_from and $year_to

@@ -8,7 +8,7 @@ select
     count(*) as studios,
     array_to_string(list_sort(list(distinct s.origin)), '+') as origin
 from innovation_studio as s
-where list_contains($scope, s.province_code)
+where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
     and list_contains($origins, s.origin)
     and s.founded_year <= $year_to
@@ -22,7 +22,7 @@ select
     count(*) as studios,
     array_to_string(list_sort(list(distinct s.origin)), '+') as origin
 from innovation_studio as s
-where list_contains($scope, s.province_code)
+where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
     and list_contains($origins, s.origin)
     and s.founded_year <= $year_to
@@ -47,7 +47,7 @@ select
     array_to_string(list_sort(list(distinct o.origin)), '+') as origin
 from studio_output as o
 inner join innovation_studio as s using (studio_id)
-where list_contains($scope, s.province_code)
+where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
     and list_contains($origins, o.origin)
     and o.year between $year_from and $year_to
@@ -68,7 +68,7 @@ select
     array_to_string(list_sort(list(distinct o.origin)), '+') as origin
 from studio_output as o
 inner join innovation_studio as s using (studio_id)
-where list_contains($scope, s.province_code)
+where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
     and list_contains($origins, o.origin)
     and o.year between $year_from and $year_to

@@ -8,12 +8,22 @@ from jinguo import sql
 from jinguo.db import query
 
 
-def test_every_query_reading_a_detail_table_binds_the_scope():
+ROW_IDS = ("event_id", "room_id", "studio_id")
+
+
+def test_every_query_reading_a_detail_table_is_scoped_and_rows_need_the_detail_scope():
+    """Rollups of detail tables may use the rollup scope (leaders compare provinces); a query that
+    returns the rows themselves (an event, room or studio id) must use the detail scope."""
     for q in sql.load_queries().values():
         body = re.sub(r"--[^\n]*", "", q.sql)
         reads = [t for t in sql.DETAIL_TABLES if re.search(rf"\b(from|join)\s+{t}\b", body)]
-        if reads:
-            assert "scope" in q.params, f"{q.name} reads {reads} without $scope"
+        if not reads:
+            continue
+        assert q.params & {"scope", "rollup_scope"}, f"{q.name} reads {reads} unscoped"
+        select_list = re.split(r"\bfrom\b", re.split(r"(?is)^.*\)\s*select\b|^\s*select\b", body)[-1], 1)[0]
+        items = [i.strip() for i in select_list.split(",")]
+        if any(re.fullmatch(rf"(\w+\.)?{c}", i) for c in ROW_IDS for i in items):   # a bare id column
+            assert "scope" in q.params, f"{q.name} returns detail rows without $scope"
 
 
 def test_every_query_reading_indicator_values_binds_the_rollup_scope():
