@@ -7,7 +7,6 @@ import pytest
 from jinguo import sql
 from jinguo.db import query
 
-
 ROW_IDS = ("event_id", "room_id", "studio_id")
 
 
