@@ -19,7 +19,7 @@ def test_every_query_reading_a_detail_table_is_scoped_and_rows_need_the_detail_s
         if not reads:
             continue
         assert q.params & {"scope", "rollup_scope"}, f"{q.name} reads {reads} unscoped"
-        select_list = re.split(r"\bfrom\b", re.split(r"(?is)^.*\)\s*select\b|^\s*select\b", body)[-1], 1)[0]
+        select_list = re.split(r"\bfrom\b", re.split(r"(?is)^.*\)\s*select\b|^\s*select\b", body)[-1], maxsplit=1)[0]
         items = [i.strip() for i in select_list.split(",")]
         if any(re.fullmatch(rf"(\w+\.)?{c}", i) for c in ROW_IDS for i in items):   # a bare id column
             assert "scope" in q.params, f"{q.name} returns detail rows without $scope"
