@@ -125,7 +125,7 @@ create table innovation_studio (
 );
 
 create table studio_output (
-    studio_id varchar not null references innovation_studio (studio_id),
+    studio_id varchar not null,          -- innovation_studio.studio_id (no FK: imports replace studios and outputs in one transaction)
     year integer not null,
     patents integer not null check (patents >= 0),
     problems_solved integer not null check (problems_solved >= 0),
