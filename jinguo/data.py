@@ -19,9 +19,37 @@ import streamlit as st
 from jinguo import access, db, sql
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+class _Holder:
+    """The one read-only connection of this server process, reopened when the file is replaced.
+
+    DuckDB keeps one database instance per path in a process: while a connection to the old file is
+    open, connecting to the same path again returns the old instance. So the old connection is
+    closed before the new file is opened (a query still running on it fails once and is rerun).
+    """
+
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def get(self, key: tuple) -> duckdb.DuckDBPyConnection:
+        with self.lock:
+            if key != self.key:
+                if self.con is not None:
+                    self.con.close()
+                self.con, self.key = db.connect(key[0]), key
+            return self.con
+
+
+@st.cache_resource(show_spinner=False)
+def _holder() -> _Holder:
+    return _Holder()
+
+
 def _connection(key: tuple) -> duckdb.DuckDBPyConnection:
-    return db.connect(key[0])
+    return _holder().get(key)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

@@ -34,3 +34,25 @@ def test_every_template_imports_cleanly(built_db, tmp_path):
         for name in (f"{ds}_zh.csv", f"{ds}_en.xlsx"):
             rep = importer.run_import(ds, DATA_DIR / "templates" / name, db=db)
             assert rep.rejected == 0 and rep.added + rep.updated + rep.unchanged == 1, (name, rep.problems)
+
+
+def test_the_dashboard_shows_an_import_on_its_next_rerun(built_db, tmp_path, monkeypatch):
+    """The server's read-only connection reopens the renamed-in file (DuckDB would otherwise hand back
+    the old instance for the same path)."""
+    import shutil
+
+    from jinguo import importer
+
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(built_db, db)
+    monkeypatch.setenv("JINGUO_DB", str(db))
+    at = open_app(user=None, params={"mr_q": "重跑测试小屋"})
+    assert any("没有符合条件" in i.value for i in at.info)
+    f = tmp_path / "r.csv"
+    f.write_text("编号,名称,所在区县,地址,经度,纬度,类型,启用日期\n"
+                 "R37RR1,重跑测试小屋,济南市历下区,山东省济南市历下区某路1号,117.02,36.66,public,2023-05-01\n",
+                 encoding="utf-8")
+    assert importer.run_import("mother_rooms", f, db=db).added == 1
+    at.run()
+    no_exception(at)
+    assert list(at.dataframe[0].value["名称"]) == ["重跑测试小屋"]
