@@ -192,8 +192,8 @@ def rooms_rerun(path: Path) -> float:
 
 
 # --------------------------------------------------------------------------- 1M-row CSV and import (subprocess)
-def _sub(code: str) -> dict:
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+def _sub(code: str, *args: str) -> dict:
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=900)
     if r.returncode:
         return {"error": r.stderr[-500:]}
@@ -201,17 +201,20 @@ def _sub(code: str) -> dict:
 
 
 def csv_export(path: Path) -> dict:
-    return _sub(f"""  # noqa: S608 - Python code for a subprocess, not SQL
-import json, resource, time, duckdb
+    return _sub(CSV_CODE, str(path))
+
+
+CSV_CODE = """
+import json, resource, sys, time, duckdb
 from jinguo import extract, sql
-con = duckdb.connect({str(path)!r}, read_only=True)
+con = duckdb.connect(sys.argv[1], read_only=True)
 df = sql.run(con, 'matchmaking_events', sql.Scope(), provinces=[r[0] for r in con.execute(
     "select adcode from region where level='province'").fetchall()], origins=['demo','reported'],
     year_from=2019, year_to=2024, limit=1000000)
-t = time.perf_counter(); raw = extract.to_csv_bytes(df, {{'origin': '数据来源'}}); s = time.perf_counter() - t
-print(json.dumps({{'rows': len(df), 'seconds': s, 'mb': len(raw) / 1e6,
-                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
-""")
+t = time.perf_counter(); raw = extract.to_csv_bytes(df, {'origin': '数据来源'}); s = time.perf_counter() - t
+print(json.dumps({'rows': len(df), 'seconds': s, 'mb': len(raw) / 1e6,
+                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
 def import_1m(path: Path) -> dict:
