@@ -173,3 +173,24 @@ def test_a_downloaded_extract_is_audited_with_its_filter(app_db):
     row = auth.audit_rows(action="extract")[0]
     assert row["user_name"] == "national"
     assert '"what": "reported_facts"' in row["detail"] and '"years": "2020-2023"' in row["detail"]
+
+
+INJECTIONS = ["'; drop table mother_room; --", "370000' or '1'='1", "<script>alert(1)</script>", "${7*7}"]
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/matchmaking.py", "views/studios.py",
+                                  "views/mother_rooms.py", "views/explorer.py", "views/sources.py",
+                                  "views/extracts.py", "views/admin.py"])
+def test_injection_strings_in_every_text_input_and_url_parameter_reach_no_sql(app_db, built, page):
+    params = {k: INJECTIONS[0] for k in ("prov", "years", "origin", "lang", "ov_ind", "ov_prov", "mm_prov",
+                                          "ex_ind", "ex_view", "src_q", "src_fact", "mr_q", "mr_near", "mr_prov",
+                                          "mr_kind", "ext")}
+    at = open_app(page, params=params, user=ADMIN)
+    no_exception(at)
+    for text in INJECTIONS:
+        for box in at.text_input:
+            box.set_value(text)
+        at.run()
+        no_exception(at)
+    n = built.execute("select count(*) from mother_room").fetchone()[0]
+    assert n > 50_000   # nothing was dropped
