@@ -30,7 +30,7 @@ import pandas as pd
 from jinguo.paths import QUERIES_DIR
 
 CONTEXT_PARAMS = frozenset({"scope", "rollup_scope", "public_only"})
-DETAIL_TABLES = ("matchmaking_event", "mother_room", "innovation_studio", "studio_output")
+DETAIL_TABLES = ("matchmaking_event", "mother_room", "innovation_studio", "studio_output", "filtered_rooms")
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _NAME_RE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.M)
 

@@ -12,20 +12,12 @@ with r as (
     select m.*,
         c.name_zh as city_zh, c.name_short as city_short,
         d.name_zh as district_zh, d.name_short as district_short
-    from mother_room as m
+    from filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
+        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
+        $now_time) as m
     left join region as c on c.adcode = m.city_code
     left join region as d on d.adcode = m.district_code
-    where list_contains($scope, m.province_code)
-        and not ($public_only and m.internal)
-        and list_contains($provinces, m.province_code)
-        and list_contains($origins, m.origin)
-        and list_contains($kinds, m.kind)
-        and (not $need_lock or m.has_lock) and (not $need_sink or m.has_sink)
-        and (not $need_fridge or m.has_fridge) and (not $need_outlet or m.has_outlet)
-        and (not $need_seating or m.has_seating) and (not $need_changing or m.has_changing_table)
-        and (not $digital_only or m.digital) and (not $navigable_only or m.navigable)
-        and (not $open_now or (contains(m.open_days, $weekday)
-            and (m.open_time is null or ($now_time >= m.open_time and $now_time < m.close_time))))
+    where list_contains($provinces, m.province_code)
 )
 select
     room_id, name, province_code, city_code, district_code, city_zh, district_zh, address, lon, lat, kind,
@@ -50,19 +42,11 @@ with box as (
 ),
 cand as (
     select m.*
-    from mother_room as m, box
-    where list_contains($scope, m.province_code)
-        and not ($public_only and m.internal)
-        and list_contains($origins, m.origin)
-        and list_contains($kinds, m.kind)
-        and m.lat between $lat - box.dlat and $lat + box.dlat
+    from filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
+        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
+        $now_time) as m, box
+    where m.lat between $lat - box.dlat and $lat + box.dlat
         and m.lon between $lon - box.dlon and $lon + box.dlon
-        and (not $need_lock or m.has_lock) and (not $need_sink or m.has_sink)
-        and (not $need_fridge or m.has_fridge) and (not $need_outlet or m.has_outlet)
-        and (not $need_seating or m.has_seating) and (not $need_changing or m.has_changing_table)
-        and (not $digital_only or m.digital) and (not $navigable_only or m.navigable)
-        and (not $open_now or (contains(m.open_days, $weekday)
-            and (m.open_time is null or ($now_time >= m.open_time and $now_time < m.close_time))))
 ),
 dist as (
     select *,

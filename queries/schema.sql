@@ -164,3 +164,21 @@ create macro indicator_parts(codes) as table
     select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
     union all
     select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio';
+
+-- Mother rooms a reader may see that pass the lookup filters (kind, amenities, open now, digital,
+-- navigable). Shared by the search and the nearest-room queries; the caller's $scope and
+-- $public_only are passed in, so the scope still travels with every query.
+create macro filtered_rooms(scope, public_only, origins, kinds, need_lock, need_sink, need_fridge,
+        need_outlet, need_seating, need_changing, digital_only, navigable_only, open_now, weekday,
+        now_time) as table
+    select * from mother_room as m
+    where list_contains(scope, m.province_code)
+        and not (public_only and m.internal)
+        and list_contains(origins, m.origin)
+        and list_contains(kinds, m.kind)
+        and (not need_lock or m.has_lock) and (not need_sink or m.has_sink)
+        and (not need_fridge or m.has_fridge) and (not need_outlet or m.has_outlet)
+        and (not need_seating or m.has_seating) and (not need_changing or m.has_changing_table)
+        and (not digital_only or m.digital) and (not navigable_only or m.navigable)
+        and (not open_now or (contains(m.open_days, weekday)
+            and (m.open_time is null or (now_time >= m.open_time and now_time < m.close_time))));
