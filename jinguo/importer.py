@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import io
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -172,8 +173,13 @@ def read_table(data: bytes, name: str = "", max_bytes: int = MAX_BYTES) -> tuple
     if b"\x00" in data[:4096] or data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:4] == b"%PDF":
         raise ImportError_("import.not_table")
     text = _decode(data)
-    rows = list(csv.reader(io.StringIO(text)))
-    return _frame(rows, header_search=5)
+    del data
+    try:
+        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                          engine="c", on_bad_lines="error")   # ragged rows: the csv module below
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        raw = pd.DataFrame(list(csv.reader(io.StringIO(text))), dtype=object)
+    return _frame(raw, header_search=5)
 
 
 def _decode(data: bytes) -> str:
@@ -209,17 +215,19 @@ def _read_xlsx(data: bytes):
     rows = [["" if v is None else (v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)) for v in r]
             for r in ws.iter_rows(values_only=True)]
     wb.close()
-    return _frame(rows, header_search=15)
+    return _frame(pd.DataFrame(rows, dtype=object), header_search=15)
 
 
 ALL_HEADERS = {h.lower() for d in DATASETS.values() for f in d.fields for h in (f.zh, f.en, f.name)}
 
 
-def _frame(rows: list[list[str]], header_search: int):
+def _frame(raw: pd.DataFrame, header_search: int):
+    """Find the header row among the first rows, skip what is above it, name the columns."""
     notes: list[str] = []
+    raw = raw.fillna("").astype(str)
     header_at = None
-    for i, r in enumerate(rows[:header_search]):
-        cells = {str(c).strip().lower() for c in r}
+    for i in range(min(header_search, len(raw))):
+        cells = {str(c).strip().lower() for c in raw.iloc[i]}
         if len(cells & ALL_HEADERS) >= 2:
             header_at = i
             break
@@ -227,13 +235,11 @@ def _frame(rows: list[list[str]], header_search: int):
         raise ImportError_("import.no_header")
     if header_at:
         notes.append(f"import.note_title_rows:{header_at}")
-    header = [str(c).strip() for c in rows[header_at]]
-    body = rows[header_at + 1:]
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in body]
-    df = pd.DataFrame(body, columns=[h or f"col{j + 1}" for j, h in enumerate(header)], dtype=object)
+    header = [str(c).strip() for c in raw.iloc[header_at]]
+    df = raw.iloc[header_at + 1:]
+    df.columns = [h or f"col{j + 1}" for j, h in enumerate(header)]
     df.index = np.arange(header_at + 2, header_at + 2 + len(df))       # file row numbers (1-based)
-    df = df.fillna("").astype(str).apply(lambda s: s.str.strip())
+    df = df.apply(lambda s: s.str.strip())
     blank = (df == "").all(axis=1)
     if blank.any():
         notes.append(f"import.note_blank_rows:{int(blank.sum())}")
@@ -274,37 +280,33 @@ class Regions:
         self.lookup = g.to_dict()
 
     def resolve(self, s: pd.Series, finest: str) -> tuple[pd.Series, pd.Series]:
-        """-> (adcode or '', reason or '') per cell."""
-        key = s.where(~s.str.fullmatch(r"[A-Za-z ]+"), s.str.lower())
-        hits = key.map(self.lookup)
-        code = pd.Series("", index=s.index, dtype=object)
-        reason = pd.Series("", index=s.index, dtype=object)
-        for i, h in hits.items():
-            if not isinstance(h, list):
-                # Fall back to a city + district written together: 济南市历下区 -> 历下区 in 济南市
-                found = self._compound(s[i])
-                if found:
-                    code[i] = found
-                else:
-                    reason[i] = "import.err_region_unknown"
-            elif len(h) == 1:
-                code[i] = h[0]
-            else:
-                levels = self.by_code.loc[h, "level"]
-                cities = [c for c in h if levels[c] == "city"]
-                if len(cities) == 1:
-                    code[i] = cities[0]
-                else:
-                    reason[i] = "import.err_region_ambiguous"
-        if finest == "city":
-            lvl = code.map(lambda c: self.by_code.at[c, "level"] if c else "")
-            reason = reason.where(~(lvl == "province"), "import.err_region_too_coarse")
-            code = code.where(lvl != "district", code.map(
-                lambda c: self.by_code.at[c, "city_code"] if c and self.by_code.at[c, "level"] == "district" else c))
+        """-> (adcode or '', reason key or '') per cell; each distinct text is resolved once."""
+        codes, reasons = {}, {}
+        for text in s.unique():
+            codes[text], reasons[text] = self._one(text, finest)
+        return s.map(codes), s.map(reasons)
+
+    def _one(self, text: str, finest: str) -> tuple[str, str]:
+        key = text.lower() if re.fullmatch(r"[A-Za-z ]+", text) else text
+        h = self.lookup.get(key)
+        code = ""
+        if h is None:
+            code = self._compound(text) or ""
+            if not code:
+                return "", "import.err_region_unknown"
+        elif len(h) == 1:
+            code = h[0]
         else:
-            lvl = code.map(lambda c: self.by_code.at[c, "level"] if c else "")
-            reason = reason.where(~(lvl == "province"), "import.err_region_too_coarse")
-        return code, reason
+            cities = [c for c in h if self.by_code.at[c, "level"] == "city"]
+            if len(cities) != 1:
+                return "", "import.err_region_ambiguous"
+            code = cities[0]
+        level = self.by_code.at[code, "level"]
+        if level == "province":
+            return "", "import.err_region_too_coarse"
+        if finest == "city" and level == "district":
+            code = self.by_code.at[code, "city_code"] or code
+        return code, ""
 
     def _compound(self, text: str) -> str | None:
         for cut in range(2, len(text) - 1):
@@ -376,7 +378,7 @@ def validate(data: bytes, dataset: str, con: duckdb.DuckDBPyConnection, crs: str
             tm = pd.to_datetime(s, format="%H:%M", errors="coerce").fillna(
                 pd.to_datetime(s, format="%H:%M:%S", errors="coerce"))
             probs.append(_problems(~empty & tm.isna(), df, f.name, "import.err_time"))
-            out[f.name] = tm.dt.time.where(~tm.isna(), None)
+            out[f.name] = tm.dt.strftime("%H:%M:%S").where(~tm.isna(), None)   # text; DuckDB casts to TIME
         elif f.kind == "bool":
             low = s.str.lower()
             probs.append(_problems(~low.isin(TRUE | FALSE), df, f.name, "import.err_bool"))
@@ -463,8 +465,6 @@ def _rows_for_table(dataset: str, good: pd.DataFrame, con) -> pd.DataFrame:
         lvl = g["region_code"].map(r["level"])
         g["city_code"] = np.where(lvl == "district", g["region_code"].map(r["city_code"]), g["region_code"])
         g["district_code"] = np.where(lvl == "district", g["region_code"], None)
-        for c in ("open_time", "close_time"):   # as text: DuckDB casts it to TIME on insert
-            g[c] = g[c].map(lambda v: v.strftime("%H:%M:%S") if hasattr(v, "strftime") and v == v else None)
         for c in ("has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating", "has_changing_table",
                   "digital", "navigable", "internal"):
             g[c] = g[c].fillna(False).astype(bool)
