@@ -32,10 +32,48 @@ BLANK_STYLE = "data:application/json;charset=utf-8," + urllib.parse.quote(json.d
 
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON (what st.pydeck_chart sends) has no indentation and keeps Chinese as UTF-8:
-    pydeck's own to_json() is indented and \\u-escaped, about four times larger."""
+    pydeck's own to_json() is indented and \\u-escaped, about four times larger. Layer data is kept
+    aside and put into the JSON afterwards: pydeck's serialiser walks every row (0.2 s for a national
+    map), the standard json module does not."""
+
+    def __init__(self, *args, datasets: dict[str, list] | None = None, **kw):
+        super().__init__(*args, **kw)
+        self._datasets = datasets or {}
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), ensure_ascii=False, separators=(",", ":"))
+        datasets = self.__dict__.pop("_datasets")   # pydeck would serialise every attribute
+        try:
+            spec = json.loads(super().to_json())
+        finally:
+            self._datasets = datasets
+        for layer in spec.get("layers", []):
+            if layer.get("id") in datasets:
+                layer["data"] = datasets[layer["id"]]
+        return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), default=_plain)
+
+
+TOOLTIP = {"html": "{tip}"}
+# What a room point carries to the browser: the map, its tooltip and the details panel need no more.
+POINT_FIELDS = ("room_id", "name", "address", "lon", "lat", "kind", "kind_label", "amenities_label", "hours_label",
+                "open_label", "distance_m", "tip")
+
+
+def _plain(v):
+    """JSON for numpy numbers and anything else pydeck's serialiser used to stringify."""
+    if hasattr(v, "item"):
+        return v.item()
+    return str(v)
+
+
+class JsonDeck(pdk.Deck):
+    """A deck whose JSON was built (and cached) before: st.pydeck_chart only calls to_json()."""
+
+    def __init__(self, spec: str):
+        super().__init__(layers=[], tooltip=TOOLTIP)
+        self._spec = spec
+
+    def to_json(self) -> str:
+        return self._spec
 
 
 @dataclass(frozen=True)
@@ -119,7 +157,7 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
                centre: tuple[float, float] | None = None) -> pdk.Deck:
     """The map: boundaries, rooms as points (or grid cells), optional gap districts and a 'you are here'."""
     url, crs = tiles()
-    layers = []
+    layers, datasets = [], {}
     if url:
         layers.append(pdk.Layer("TileLayer", data=url, min_zoom=0, max_zoom=18, tile_size=256))
     fc = boundaries.cities_geojson(province) if province else boundaries.provinces_geojson()
@@ -128,7 +166,8 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
     if crs != "gcj02":
         for p in paths:
             p["path"] = [[round(v, 5) for v in coords.from_gcj02(x, y, crs)] for x, y in p["path"]]
-    layers.append(pdk.Layer("PathLayer", data=paths, get_path="path", get_color=[120, 120, 120],
+    datasets["boundaries"] = paths
+    layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=[120, 120, 120],
                             width_min_pixels=1, pickable=False, id="boundaries"))
     if cells:
         # Only what the layer draws: position, radius and the tooltip (a few dozen bytes a cell).
@@ -139,18 +178,21 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
             c["r"] = int(4000 + 22000 * (c["rooms"] / top) ** 0.5)
             c["lon"], c["lat"] = round(c["lon"], 3), round(c["lat"], 3)
             del c["rooms"]
-        layers.append(pdk.Layer("ScatterplotLayer", data=cells, get_position=["lon", "lat"], get_radius="r",
+        datasets["cells"] = cells
+        layers.append(pdk.Layer("ScatterplotLayer", data=[], get_position=["lon", "lat"], get_radius="r",
                                 get_fill_color=[194, 24, 91, 150], pickable=True, id="cells"))
     if points:
-        pts = _convert([dict(p) for p in points], crs)
+        pts = _convert([{k: p.get(k) for k in POINT_FIELDS} for p in points], crs)
         for p in pts:
             p["color"] = KIND_COLOURS.get(p["kind"], [90, 90, 90]) + [220]
-        layers.append(pdk.Layer("ScatterplotLayer", data=pts, get_position=["lon", "lat"], get_radius=60,
+        datasets["rooms"] = pts
+        layers.append(pdk.Layer("ScatterplotLayer", data=[], get_position=["lon", "lat"], get_radius=60,
                                 radius_min_pixels=3, radius_max_pixels=12, get_fill_color="color",
                                 pickable=True, auto_highlight=True, id="rooms"))
     if gaps:
         gp = _convert([dict(g) for g in gaps], crs)
-        layers.append(pdk.Layer("ScatterplotLayer", data=gp, get_position=["lon", "lat"], get_radius=1500,
+        datasets["gaps"] = gp
+        layers.append(pdk.Layer("ScatterplotLayer", data=[], get_position=["lon", "lat"], get_radius=1500,
                                 radius_min_pixels=4, stroked=True, filled=False, get_line_color=[211, 47, 47],
                                 line_width_min_pixels=2, pickable=True, id="gaps"))
     if centre:
@@ -160,9 +202,9 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
     lon, lat, zoom = view
     if crs != "gcj02":
         lon, lat = coords.from_gcj02(lon, lat, crs)
-    return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+    return CompactDeck(layers=layers, datasets=datasets, initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                     map_style=None if url else BLANK_STYLE, map_provider=None if url else None,
-                    tooltip={"html": "{tip}"})
+                    tooltip=TOOLTIP)
 
 
 def payload_bytes(deck: pdk.Deck) -> int:

@@ -26,7 +26,7 @@ select
     case when $public_only then null else contact end as contact,
     origin
 from r
-where list_bool_and(list_transform(
+where $q = '' or list_bool_and(list_transform(
     string_split(replace(trim($q), '　', ' '), ' '),
     lambda w: w = '' or contains(concat_ws(' ', name, address, city_zh, district_zh), w)))
 order by province_code, city_code, room_id
