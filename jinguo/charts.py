@@ -6,6 +6,8 @@ The China map is a ``go.Choropleth`` on the committed, simplified boundaries
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,14 +35,22 @@ def _colour(v: float, lo: float, hi: float) -> str:
     return sample_colorscale([[i / (len(PINK) - 1), c] for i, c in enumerate(PINK)], [min(max(x, 0), 1)])[0]
 
 
+@lru_cache(maxsize=64)
+def _centre(adcode: str) -> tuple[float, float]:
+    """A point inside the province, for its hover and click marker (computed once)."""
+    from shapely.geometry import shape
+
+    feat = next(f for f in boundaries.provinces_geojson()["features"] if f["properties"]["adcode"] == adcode)
+    p = shape(feat["geometry"]).representative_point()
+    return p.x, p.y
+
+
 def china_map(df: pd.DataFrame, value_col: str, label_col: str, unit: str, lang: str, title: str = "",
               selected: str | None = None) -> go.Figure:
     """Provinces coloured by ``value_col`` (keyed by ``province_code``), drawn as filled shapes on plain
     lon/lat axes from the committed boundaries. Plotly's geo maps fetch a world topojson from a CDN
     even with every base layer off, so they cannot draw offline; these shapes need nothing.
     Provinces without a value are grey; a marker at each province's centre carries hover and click."""
-    from shapely.geometry import shape
-
     gj = boundaries.provinces_geojson()
     values = dict(zip(df["province_code"], df[value_col]))
     labels = dict(zip(df["province_code"], df[label_col]))
@@ -54,14 +64,14 @@ def china_map(df: pd.DataFrame, value_col: str, label_col: str, unit: str, lang:
             xs += [p[0] for p in ring["path"]] + [None]
             ys += [p[1] for p in ring["path"]] + [None]
         has = code in values and values[code] == values[code]
+        pt = _centre(code)
         fig.add_trace(go.Scatter(
             x=xs, y=ys, fill="toself", mode="lines", hoverinfo="skip", showlegend=False, name=code,
             fillcolor=_colour(values[code], lo, hi) if has else "#e6e6e6",
             line=dict(color="#333" if code == selected else "white", width=2.5 if code == selected else 0.6)))
         if has:
-            pt = shape(feat["geometry"]).representative_point()
-            cx.append(pt.x)
-            cy.append(pt.y)
+            cx.append(pt[0])
+            cy.append(pt[1])
             cd.append(code)
             ct.append(f"{labels.get(code, feat['properties']['name'])}<br>{fmt.with_unit(values[code], unit, lang)}")
     for row in boundaries.boundary_paths(boundaries.nation_extra_geojson()):

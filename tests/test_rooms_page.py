@@ -74,7 +74,7 @@ def test_unknown_address_says_how_to_write_one(app_db):
 
 
 def test_coverage_ranks_districts_and_is_labelled_demo(app_db):
-    at = open_app(user=None, params={"lang": "en"})
+    at = open_app(user=None, params={"lang": "en", "mr_view": "coverage"})
     no_exception(at)
     tables = [d.value for d in at.dataframe]
     cov = [t for t in tables if "To nearest room (km)" in t.columns][0]

@@ -52,9 +52,18 @@ if "mr_kinds" not in st.session_state:
         st.warning(t("rooms.bad_param", value="mr_kind=" + ",".join(bad)[:30]))
     st.session_state["mr_kinds"] = [k for k in kinds_param if k in rooms.KINDS] or list(rooms.KINDS)
 
-find, coverage = st.tabs([t("rooms.tab_find"), t("rooms.tab_coverage")])
+# One view at a time (st.tabs would compute and send both maps on every rerun).
+VIEW_KEYS = ("find", "coverage")
+if "mr_view" not in st.session_state:
+    st.session_state["mr_view"] = qp.get("mr_view") if qp.get("mr_view") in VIEW_KEYS else "find"
+view_choice = st.segmented_control(" ", VIEW_KEYS, key="mr_view", label_visibility="collapsed",
+                                   format_func=lambda v: t(f"rooms.tab_{v}")) or "find"
+if view_choice == "coverage":
+    qp["mr_view"] = "coverage"
+elif "mr_view" in qp:
+    del qp["mr_view"]
 
-with find:
+if view_choice == "find":
     c1, c2 = st.columns([1, 1])
     q = c1.text_input(t("rooms.search"), key="mr_q", help=t("rooms.search_help"), max_chars=100).strip()
     near = c2.text_input(t("rooms.near"), key="mr_near", help=t("rooms.near_help"), max_chars=200).strip()
@@ -176,7 +185,7 @@ with find:
     ui.origin_caption(desc["origin"])
     ui.downloads(table, "mother_rooms_near" if near else "mother_rooms", {"origin": t("origin.column")}, key="rooms")
 
-with coverage:
+if view_choice == "coverage":
     st.caption(t("rooms.coverage_caption"))
     g1, g2 = st.columns(2)
     cov_prov = g1.selectbox(t("rooms.province"), list(prov_label)[:31] if len(prov_label) > 31 else list(prov_label),
