@@ -4,6 +4,8 @@ origin labels and download buttons. Pages call these; they hold no SQL.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -133,17 +135,13 @@ def origin_caption(origins: pd.Series | list | str) -> None:
     st.caption(text)
 
 
-def _audit_extract(fmt: str, detail: dict) -> None:
-    """Record a downloaded extract (who, what, filter, rows) in the audit log."""
+def extract_payload(df: pd.DataFrame, headers: tuple, kind: str, user: str | None, detail: dict) -> bytes:
+    """The file of a download, made when the button is clicked, and recorded in the audit log."""
     from jinguo import auth
 
-    auth.record("extract", data.current_user().name or None, format=fmt, **detail)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _bytes(df: pd.DataFrame, headers: tuple, kind: str) -> bytes:
-    h = dict(headers)
-    return extract.to_csv_bytes(df, h) if kind == "csv" else extract.to_xlsx_bytes(df, h)
+    data = extract.to_csv_bytes(df, dict(headers)) if kind == "csv" else extract.to_xlsx_bytes(df, dict(headers))
+    auth.record("extract", user, format=kind, **detail)
+    return data
 
 
 def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None, key: str | None = None) -> None:
@@ -156,10 +154,13 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
     c1, c2, c3 = st.columns([1, 1, 2])
     audit = {"what": what, "provinces": "all" if f.all_provinces else ",".join(f.provinces),
              "years": f"{f.year_from}-{f.year_to}", "origins": ",".join(f.origins), "rows": len(df)}
-    c1.download_button(tr("download.csv"), data=_bytes(df, h, "csv"), file_name=extract.file_name(what, *parts),
-                       mime="text/csv", key=f"dl_csv_{key}", on_click=_audit_extract, args=("csv", audit))
-    c2.download_button(tr("download.xlsx"), data=_bytes(df, h, "xlsx"),
+    user = data.current_user().name or None
+    # Deferred: the file is made only when clicked (not on every rerun), in a thread without the
+    # session, so everything it needs is bound here.
+    c1.download_button(tr("download.csv"), data=functools.partial(extract_payload, df, h, "csv", user, audit),
+                       file_name=extract.file_name(what, *parts), mime="text/csv", key=f"dl_csv_{key}")
+    c2.download_button(tr("download.xlsx"), data=functools.partial(extract_payload, df, h, "xlsx", user, audit),
                        file_name=extract.file_name(what, *parts, ext="xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"dl_xlsx_{key}", on_click=_audit_extract, args=("xlsx", audit))
+                       key=f"dl_xlsx_{key}")
     c3.caption(tr("download.rows", n=len(df)))

@@ -167,12 +167,23 @@ def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
         at.switch_page("views/admin.py")  # not registered for this role at all
 
 
-def test_a_downloaded_extract_is_audited_with_its_filter(app_db):
-    at = open_app("views/sources.py", params={"years": "2020-2023"})
-    at.download_button[0].click().run()
+def test_a_downloaded_extract_is_audited_with_its_filter():
+    import pandas as pd
+
+    from jinguo import ui
+
+    df = pd.DataFrame({"a": ["洛阳"], "origin": ["demo"]})
+    raw = ui.extract_payload(df, (("a", "地区"),), "csv", "national",
+                             {"what": "reported_facts", "years": "2020-2023", "rows": 1})
+    assert raw.decode("utf-8-sig").splitlines() == ["地区,origin", "洛阳,demo"]
     row = auth.audit_rows(action="extract")[0]
     assert row["user_name"] == "national"
     assert '"what": "reported_facts"' in row["detail"] and '"years": "2020-2023"' in row["detail"]
+
+
+def test_download_buttons_make_their_file_only_when_clicked(app_db):
+    at = open_app("views/sources.py")
+    assert all(b.proto.HasField("deferred_file_id") for b in at.download_button)
 
 
 INJECTIONS = ["'; drop table mother_room; --", "370000' or '1'='1", "<script>alert(1)</script>", "${7*7}"]

@@ -43,7 +43,7 @@ def test_a_mother_finds_the_nearest_room_and_its_navigation_link(page, server, c
     assert console == []
 
 
-def test_staff_download_a_filtered_csv_that_opens_as_chinese(page, server):
+def test_staff_download_a_filtered_csv_that_opens_as_chinese(page, server, e2e_files):
     page.goto(server.url + "/?prov=410000&years=2023-2023")
     settle(page)
     sign_in(page, "nat")
@@ -59,6 +59,13 @@ def test_staff_download_a_filtered_csv_that_opens_as_chinese(page, server):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][-1] == "数据来源" and len(rows) > 100
     assert {r[2] for r in rows[1:]} == {"410000"} and all("河南省" in r[5] for r in rows[1:])
+    import sqlite3
+
+    con = sqlite3.connect(str(e2e_files[1]))
+    who, detail = con.execute("select user_name, detail from audit_log where action = 'extract' "
+                              "order by id desc").fetchone()
+    con.close()
+    assert who == "nat" and '"what": "mother_rooms"' in detail and '"provinces": "410000"' in detail
 
 
 def test_a_data_officer_uploads_a_bad_file_then_a_good_one_and_the_dashboard_changes(page, server, tmp_path):
