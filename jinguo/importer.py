@@ -505,8 +505,11 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
             rows = _rows_for_table(rep.dataset, rep.good, con)
             con.register("_rows", rows)
             # A temp table typed like the target, so comparisons and inserts need no guessing.
-            con.execute(f"create temp table _new as select * from {ds.table} limit 0")  # noqa: S608
-            con.execute("insert into _new select * from _rows")
+            # Cast from the data itself: DuckDB 2.0 loses the rows of an empty "limit 0" copy filled with
+            # more than one row group (122,880 rows) inside a transaction.
+            typed = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in
+                              con.execute(f"select column_name, column_type from (describe {ds.table})").fetchall())  # noqa: S608
+            con.execute(f"create temp table _new as select {typed} from _rows")  # noqa: S608
             con.unregister("_rows")
             key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
             cols = [c for c in rows.columns if c not in ds.id_cols]

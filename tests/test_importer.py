@@ -237,3 +237,15 @@ print(sorted(seen), errors)
     seen, errors = out.strip().rsplit(" ", 1)
     assert rep.added == 100_000
     assert seen == "[0, 100000]" and errors == "0", (out, err)   # before or after, never in between
+
+
+@pytest.mark.slow
+def test_more_rows_than_a_duckdb_row_group_are_stored_not_just_counted(db, tmp_path):
+    """DuckDB 2.0 row groups hold 122,880 rows; an import larger than one must land whole."""
+    f = tmp_path / "big.csv"
+    big_file(f, 130_000)
+    rep = importer.run_import("mother_rooms", f, db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("select count(*) from mother_room where room_id like 'R37B%'").fetchone()[0]
+    con.close()
+    assert rep.added == stored == 130_000
