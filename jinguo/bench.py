@@ -234,7 +234,11 @@ def import_1m(path: Path) -> dict:
 import json, resource, time
 from jinguo import importer
 t = time.perf_counter(); rep = importer.run_import('mother_rooms', {str(f)!r}, db={str(db)!r}); s = time.perf_counter() - t
-print(json.dumps({{'rows': rep.added + rep.updated + rep.unchanged, 'rejected': rep.rejected, 'seconds': s,
+import duckdb
+stored = duckdb.connect({str(db)!r}, read_only=True).execute(
+    "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
+assert stored == 1_000_000, f"import reported rows but stored {{stored}}"
+print(json.dumps({{'rows': stored, 'rejected': rep.rejected, 'seconds': s,
                   'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """)
     shutil.rmtree(tmp, ignore_errors=True)
