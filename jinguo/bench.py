@@ -230,19 +230,23 @@ def import_1m(path: Path) -> dict:
         for i in range(1_000_000):
             fh.write(f"R37M{i:07d},小屋{i},济南市历下区,山东省济南市历下区某路{i}号,{117 + (i % 1000) / 10000:.4f},"
                      f"36.66,public,是,08:30,17:30,2023-05-01\n")
-    res = _sub(f"""
-import json, resource, time
-from jinguo import importer
-t = time.perf_counter(); rep = importer.run_import('mother_rooms', {str(f)!r}, db={str(db)!r}); s = time.perf_counter() - t
-import duckdb
-stored = duckdb.connect({str(db)!r}, read_only=True).execute(
-    "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
-assert stored == 1_000_000, f"import reported rows but stored {{stored}}"
-print(json.dumps({{'rows': stored, 'rejected': rep.rejected, 'seconds': s,
-                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
-""")
+    res = _sub(IMPORT_CODE, str(f), str(db))
+
     shutil.rmtree(tmp, ignore_errors=True)
     return res
+
+
+IMPORT_CODE = """
+import json, resource, sys, time, duckdb
+from jinguo import importer
+f, db = sys.argv[1], sys.argv[2]
+t = time.perf_counter(); rep = importer.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
+stored = duckdb.connect(db, read_only=True).execute(
+    "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
+assert stored == 1_000_000, f"import reported rows but stored {stored}"
+print(json.dumps({'rows': stored, 'rejected': rep.rejected, 'seconds': s,
+                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
 # --------------------------------------------------------------------------- browser
