@@ -13,10 +13,10 @@ class Extract:
     query: str
     detail: bool        # detail rows (limited to the reader's own province by the query layer)
 
-    def params(self, f: Filters, limit: int) -> dict:
+    def params(self, f: Filters, limit: int, indicators: list[str]) -> dict:
         p = dict(provinces=list(f.provinces), origins=list(f.origins), year_from=f.year_from, year_to=f.year_to)
         if self.query == "indicator_by_year":
-            p["indicators"] = ALL_INDICATORS
+            p["indicators"] = list(indicators)
         if self.query in ("matchmaking_events", "studio_list"):
             p["limit"] = limit
         if self.query == "rooms_extract":
@@ -27,7 +27,6 @@ class Extract:
         return p
 
 
-ALL_INDICATORS: list[str] = []   # filled by the page from the catalogue
 EXTRACTS = (
     Extract("indicators_by_province_year", "indicator_by_year", False),
     Extract("matchmaking_by_province_year", "matchmaking_by_province_year", False),

@@ -30,7 +30,7 @@ def test_csv_of_a_filtered_extract_opens_as_chinese(built):
 
     f = Filters(("410000",), 2023, 2023)
     e = next(x for x in catalog.EXTRACTS if x.key == "mother_rooms")
-    df = sql.run(built, e.query, sql.Scope(), **e.params(f, 100))
+    df = sql.run(built, e.query, sql.Scope(), **e.params(f, 100, []))
     raw = extract.to_csv_bytes(df, {"origin": "数据来源"})
     text = raw.decode("utf-8-sig")
     assert raw[:3] == b"\xef\xbb\xbf" and "河南省" in text and "数据来源" in text.splitlines()[0]

@@ -9,7 +9,7 @@ ui.require_origins(f)
 t = ui.tr
 st.title(t("ext.title"))
 st.caption(t("ext.caption"))
-catalog.ALL_INDICATORS[:] = list(data.q("indicator_catalogue")["code"])
+indicators = list(data.q("indicator_catalogue")["code"])
 keys = [e.key for e in catalog.EXTRACTS]
 want = st.query_params.get("ext", keys[0])
 if want not in keys:
@@ -22,7 +22,7 @@ limit = st.number_input(t("ext.limit"), 1000, 2_000_000, 200_000, step=100_000, 
     else 0
 if spec.detail:
     st.caption(t("ext.detail_scope"))
-df = data.q(spec.query, **spec.params(f, int(limit)))
+df = data.q(spec.query, **spec.params(f, int(limit), indicators))
 if df.empty:
     st.info(t("common.no_data"))
     st.stop()
