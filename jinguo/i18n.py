@@ -1,4 +1,6 @@
-"""One string catalogue per language: ``jinguo/locales/zh.toml`` and ``en.toml``.
+"""One string catalogue per language: ``jinguo/locales/zh.toml`` and ``en.toml``, plus any
+``jinguo/locales/zh/*.toml`` and ``en/*.toml`` (one file per topic, merged in name order; a key
+defined twice is an error, so two topics can never silently overwrite each other).
 
 Keys are dotted (``nav.overview``). Chinese is the default. A missing key is a
 bug: a test checks both catalogues have the same keys and placeholders.
@@ -31,7 +33,15 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         lang = DEFAULT
     with (_DIR / f"{lang}.toml").open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+        out = _flatten(tomllib.load(fh))
+    for extra in sorted((_DIR / lang).glob("*.toml")):
+        with extra.open("rb") as fh:
+            more = _flatten(tomllib.load(fh))
+        twice = sorted(set(out) & set(more))
+        if twice:
+            raise KeyError(f"{extra.name} defines keys already defined: {twice[:5]}")
+        out.update(more)
+    return out
 
 
 def t(key: str, lang: str = DEFAULT, **kw) -> str:

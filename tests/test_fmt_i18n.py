@@ -52,3 +52,20 @@ def test_chinese_catalogue_is_chinese_and_english_is_not():
 def test_missing_key_is_an_error_not_a_blank():
     with pytest.raises(KeyError):
         i18n.t("no.such.key", "zh")
+
+
+def test_topic_files_are_merged_and_a_key_defined_twice_is_refused(tmp_path, monkeypatch):
+    """locales/<lang>/*.toml add keys to the catalogue; redefining a key of the main file fails loudly."""
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh.toml").write_text('[a]\nx = "甲"\n', encoding="utf-8")
+    (tmp_path / "zh" / "topic.toml").write_text('[b]\ny = "乙"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.catalogue("zh") == {"a.x": "甲", "b.y": "乙"}
+        (tmp_path / "zh" / "again.toml").write_text('[a]\nx = "丙"\n', encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        with pytest.raises(KeyError, match="again.toml"):
+            i18n.catalogue("zh")
+    finally:
+        i18n.catalogue.cache_clear()
