@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jinguo import room_demo
 from jinguo.alloc import scale_to_total, split_total
 
 YEARS = tuple(range(2019, 2025))
@@ -381,7 +382,7 @@ def _room_details(geo: Geography, rooms: pd.DataFrame, rng) -> pd.DataFrame:
                             None),
         "origin": "demo",
     })
-    return out
+    return room_demo.bus_service(out, geo.district_by_city)
 
 
 # --------------------------------------------------------------------------- studios

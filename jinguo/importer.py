@@ -468,6 +468,8 @@ def _rows_for_table(dataset: str, good: pd.DataFrame, con) -> pd.DataFrame:
         for c in ("has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating", "has_changing_table",
                   "digital", "navigable", "internal"):
             g[c] = g[c].fillna(False).astype(bool)
+        if "service_area" not in g:   # optional: a bus's served districts (see jinguo/room_demo.py)
+            g["service_area"] = None
     elif dataset == "matchmaking_events":
         g["city_code"] = g["region_code"]
         g["fact_id"] = None
