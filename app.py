@@ -42,8 +42,11 @@ if user.role == "public":
     # The public's one page is the room finder. As the default page it would live at "/", and its own URL
     # (/mother-rooms?room=ID, printed on doors as a QR code) would say "Page not found": land on it instead.
     finder = next(iter(groups.values()))[0]
-    groups = {"": [st.Page(lambda: st.switch_page(finder), title=finder.title, url_path="start", default=True),
-                   *next(iter(groups.values()))]}
+
+    def land():
+        st.switch_page(finder, query_params=st.query_params.to_dict())
+
+    groups = {"": [st.Page(land, title=finder.title, url_path="start", default=True), *next(iter(groups.values()))]}
 nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
 ui.sidebar_filters()
 ui.account_box()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 import pydeck as pdk
+from pydeck.types import String
 
 from jinguo import boundaries, coords
 
@@ -223,9 +224,9 @@ def text_layer(labels: list[dict]) -> pdk.Layer:
     """Place names; the atlas holds exactly the characters of these names (deck.gl's default is ASCII)."""
     chars = sorted(set("".join(str(x["name"]) for x in labels)))
     return pdk.Layer("TextLayer", data=[], id="places", get_position=["lon", "lat"], get_text="name",
-                     get_size="size", size_units="pixels", get_color=[70, 70, 70, 230], font_family=LABEL_FONT,
+                     get_size="size", size_units="pixels", get_color=[70, 70, 70, 230], font_family=String(LABEL_FONT),
                      character_set=chars, outline_width=2, outline_color=[255, 255, 255, 220],
-                     font_settings={"sdf": True}, get_alignment_baseline="'bottom'", pickable=False)
+                     font_settings={"sdf": True}, get_alignment_baseline=String("bottom"), pickable=False)
 
 
 def place_labels(names, province: str | None, city: str | None, lang: str) -> list[dict]:

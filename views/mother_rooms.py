@@ -2,6 +2,7 @@
 the map; mobile rooms apart; a page per room (?room=ID); coverage gaps for officers."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,7 @@ from jinguo import roomfinder as fd
 f = ui.filters()
 lg = f.lang
 t = ui.tr
-now = datetime.now()
+now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)   # rooms keep China's hours
 fd.style()
 origins = list(f.origins) or ["reported", "demo", "imported"]
 names = data.region_names()
