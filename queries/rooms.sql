@@ -93,12 +93,13 @@ where list_contains($scope, province_code)
     and list_contains($origins, origin)
     and list_contains($kinds, kind);
 
--- name: rooms_by_province_kind
--- Rooms by province and kind (a reader's public view drops internal rooms).
+-- name: rooms_by_province
+-- Rooms by province: all, in public places, digitally managed, navigable online (a reader's
+-- public view drops internal rooms).
 select
     province_code,
-    kind,
     count(*) as rooms,
+    count(*) filter (where kind = 'public') as public,
     count(*) filter (where digital) as digital,
     count(*) filter (where navigable) as navigable,
     origin_of(origin) as origin
@@ -108,7 +109,21 @@ where list_contains($scope, province_code)
     and list_contains($provinces, province_code)
     and list_contains($origins, origin)
 group by all
-order by province_code, kind;
+order by rooms desc, province_code;
+
+-- name: rooms_by_kind
+-- Rooms by kind over the selected provinces.
+select
+    kind,
+    count(*) as rooms,
+    origin_of(origin) as origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+group by all
+order by rooms desc, kind;
 
 -- name: rooms_coverage_districts
 -- For each district of one province: rooms, rooms per 10,000 women union members
