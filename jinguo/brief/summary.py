@@ -13,6 +13,9 @@ import pandas as pd
 from jinguo import fmt, i18n
 from jinguo.views import NATIONAL, Runner, View, catalogue, facts_for, region_labels
 
+JOIN = {"zh": "，", "en": ", "}      # clauses of a sentence
+END = {"zh": "。", "en": "."}
+
 
 def origin_names(origin: str, lang: str) -> str:
     """'demo+reported' -> '报告+演示' (reported first, then imported, then demo)."""
@@ -99,7 +102,7 @@ def sentences(q: Runner, v: View) -> tuple[list[str], pd.DataFrame]:
                 top = scope.sort_values(["value", "province_code"], ascending=[False, True]).iloc[0]
                 parts.append(t("brief.s_top", name=region_labels(q, [top["province_code"]], lang)[0],
                                value=fmt.with_unit(top["value"], unit[code], lang) + mark(top["origin"], lang)))
-        out.append(t("brief.s_join").join(parts) + t("brief.s_end"))
+        out.append(JOIN[lang].join(parts) + END[lang])
     regions = [v.focus] if v.focus else [NATIONAL, *f.provinces]
     facts = facts_for(q, v.summary_indicators, regions, f.year_from, f.year_to)
     for r in facts.drop_duplicates(["reporter", "quote"]).itertuples():   # one sentence may carry several
