@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,6 +21,7 @@ from jinguo.state import Filters
 
 FORMATS = ("pptx", "pdf")
 TABLE_ROWS = 15
+SYMBOLS = {"📄": "origin.reported"}      # emoji the pages use, spelt out (no emoji in the document fonts)
 
 
 @dataclass
@@ -39,16 +41,42 @@ def _has_demo(origins) -> bool:
     return any("demo" in str(o).split("+") for o in origins)
 
 
-def cell(value, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+def cell(value, lang: str, decimals: bool = False) -> str:
+    """A table cell: whole numbers as such, others (or every number of a ``decimals`` column) with one decimal."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if isinstance(value, bool):
+    if isinstance(value, bool | str):
         return str(value)
-    if isinstance(value, int) or (isinstance(value, float) and value == int(value)):
+    if isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and value == int(value)
+                                                and not decimals):
         return f"{int(value):,}" if lang == "en" else str(int(value))
-    if isinstance(value, float):
+    if isinstance(value, numbers.Real):
         return f"{value:,.1f}" if lang == "en" else f"{value:.1f}"
     return str(value)
+
+
+def _decimal_columns(frame: pd.DataFrame) -> set[str]:
+    """Columns shown with decimals: rates, shares, per-unit figures, and any float column with a fraction."""
+    out = set()
+    for col in frame.columns:
+        if pd.api.types.is_float_dtype(frame[col]):
+            if col.endswith(("rate", "_pct", "_per_studio", "per_10k", "_km")) or \
+                    (frame[col].dropna() % 1 != 0).any():
+                out.add(col)
+    return out
+
+
+def _show(col: str, x, lang: str, decimals: bool) -> str:
+    """A table cell of column ``col`` as the slide shows it (origins and emoji spelt out)."""
+    from jinguo.brief.summary import origin_names
+
+    if col == "origin":
+        return origin_names(x, lang)
+    if "year" in col or col.endswith("code"):          # 2023, 370000: no thousands separator
+        return cell(x, "zh")
+    if isinstance(x, str) and x in SYMBOLS:
+        return i18n.t(SYMBOLS[x], lang)
+    return cell(x, lang, decimals)
 
 
 def compose(q: views.Runner, v: views.View, pictures=None, today: dt.date | None = None) -> list[Slide]:
@@ -85,7 +113,8 @@ def compose(q: views.Runner, v: views.View, pictures=None, today: dt.date | None
             continue
         frame = tb.frame
         cols = list(frame.columns)
-        rows = [[on(x, lang) if col == "origin" else cell(x, lang) for col, x in zip(cols, r)]
+        dec = _decimal_columns(frame)
+        rows = [[_show(col, x, lang, col in dec) for col, x in zip(cols, r)]
                 for r in frame.head(TABLE_ROWS).itertuples(index=False)]
         slides.append(Slide("table", tb.title, headers=[tb.headers.get(col, col) for col in cols], rows=rows,
                             origin=on(tb.origin, lang), demo=_has_demo(frame["origin"]) if "origin" in frame else
