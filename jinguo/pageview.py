@@ -1,9 +1,12 @@
 """The Streamlit side of :mod:`jinguo.views`: a page's view cached per input, its KPIs, its tables'
 downloads, its URL settings and the briefing buttons.
 
-A view (frames and plotly figures) is cached with ``st.cache_data`` keyed only by its arguments (the
-database file's identity, the reader's scope, the page, the filters, the language and the page's own
-settings), so a rerun that changes nothing in them rebuilds no figure.
+A view (frames and plotly figures) is cached keyed only by its arguments (the database file's
+identity, the reader's scope, the page, the filters, the language and the page's own settings), so a
+rerun that changes nothing in them rebuilds no figure. It is a pure result, but it is cached with
+``st.cache_resource`` rather than ``st.cache_data``: cache_data hands out a pickled copy, and
+unpickling a plotly figure validates every trace again (1.7 s for the China map, more than building
+it). Views are never changed after they are made (pages only read them), so one shared object is safe.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ def url_params() -> state.PageParams:
     return state.PageParams(st.query_params, lambda key, value: st.warning(ui.tr(key, value=value)))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _view(key: tuple, scope, page: str, f: state.Filters, lang: str, items: tuple) -> views.View:
     del key, scope  # in the cache key only: data.q reads the same file and scope
     return views.view(page, data.q, f, lang, **dict(items))
@@ -99,7 +102,7 @@ def province_label(code: str, lang: str) -> str:
     return data.region_label(pd.Series([code]), lang).iloc[0]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _cities(key: tuple, scope, f: state.Filters, lang: str, ind: str, province: str):
     from jinguo.views import explorer
 
