@@ -64,6 +64,7 @@ def brief_payload(path: str, scope, page: str, f: state.Filters, lang: str, para
     scope and user are bound when the button is drawn), and recorded in the audit log like extracts."""
     from jinguo import auth, brief
 
+    params = dict(params)   # as they are at the click
     con = db.connect(path)
     try:
         payload = brief.build(views.runner(con, scope), page, f, lang, kind, **params)
@@ -80,9 +81,11 @@ MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.pr
         "pdf": "application/pdf"}
 
 
-def brief_buttons(v: views.View, **params) -> None:
-    """生成汇报材料: PPTX and PDF of exactly this view, within the reader's scope, made when clicked."""
+def brief_buttons(v: views.View, live: dict | None = None, **params) -> None:
+    """生成汇报材料: PPTX and PDF of exactly this view, within the reader's scope, made when clicked.
+    ``live`` (from :func:`live_params`) holds settings a fragment may change after the buttons are drawn."""
     f = v.filters
+    live = live if live is not None else dict(params)
     st.divider()
     st.markdown(f"**{ui.tr('brief.header')}**")
     st.caption(ui.tr("brief.help"))
@@ -93,7 +96,7 @@ def brief_buttons(v: views.View, **params) -> None:
         col.download_button(
             ui.tr(f"brief.button_{kind}"),
             data=functools.partial(brief_payload, db.db_key()[0], data.current_scope(), v.page, f, f.lang,
-                                   dict(params), kind, user),
+                                   live, kind, user),
             file_name=extract.file_name(f"briefing_{v.page}", prov, f"{f.year_from}-{f.year_to}", f.lang, ext=kind),
             mime=MIME[kind], key=f"brief_{kind}", on_click="ignore", icon=":material/slideshow:")
 
@@ -102,14 +105,25 @@ def province_label(code: str, lang: str) -> str:
     return data.region_label(pd.Series([code]), lang).iloc[0]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _cities(key: tuple, scope, f: state.Filters, lang: str, ind: str, province: str):
-    from jinguo.views import explorer
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _part(key: tuple, scope, fn: str, f: state.Filters, lang: str, items: tuple):
+    import importlib
 
     del key, scope
-    return explorer.cities(data.q, f, lang, ind, province)
+    module, name = fn.split(":")
+    return getattr(importlib.import_module(module), name)(data.q, f, lang, **dict(items))
 
 
-def cities(f: state.Filters, ind: str, province: str):
-    """The explorer's city chart and table for one province, cached per input."""
-    return _cities(db.db_key(), data.current_scope(), f, f.lang, ind, province)
+def part(fn, f: state.Filters, **params):
+    """One part of a view (``fn(q, f, lang, **params)`` from jinguo.views), cached per input, for a
+    fragment that reruns only that part of the page."""
+    return _part(db.db_key(), data.current_scope(), f"{fn.__module__}:{fn.__name__}", f, f.lang,
+                 tuple(sorted(params.items())))
+
+
+def live_params(page: str, **initial) -> dict:
+    """The page settings the briefing buttons read when clicked: one dict per session and page, which a
+    fragment updates when it reruns alone (the buttons outside it are not drawn again)."""
+    d = st.session_state.setdefault(f"_brief_params_{page}", {})
+    d.update(initial)
+    return d

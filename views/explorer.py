@@ -3,6 +3,7 @@
 import streamlit as st
 
 from jinguo import data, pageview, ui
+from jinguo.views import explorer
 from jinguo.views.explorer import VIEWS
 
 f = ui.filters()
@@ -51,7 +52,7 @@ def city_section() -> None:
     pick = st.selectbox(t("common.province"), [""] + list(f.provinces), key="ex_city_prov",
                         format_func=lambda c: pageview.province_label(c, lg) if c else "—")
     if pick:
-        city = pageview.cities(f, ind, pick)
+        city = pageview.part(explorer.cities, f, ind=ind, province=pick)
         if city is None:
             st.info(t("common.no_data"))
         else:

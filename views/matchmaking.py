@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from jinguo import fmt, pageview, ui
+from jinguo.views import matchmaking
 from jinguo.views.matchmaking import MEASURES
 
 f = ui.filters()
@@ -13,19 +14,29 @@ lg, t = f.lang, ui.tr
 st.title(t("mm.title"))
 st.caption(t("mm.caption"))
 url = pageview.url_params()
-measure = st.session_state.get("mm_measure") or "events"
 drill = url.get("mm_prov", set(f.provinces), None, "url.bad_province")
-v = pageview.view("matchmaking", f, measure=measure, drill=drill)
+v = pageview.view("matchmaking", f, drill=drill)   # the trend is drawn by its fragment below
 if not v.kpis:
     st.info(t("common.no_data"))
     st.stop()
 pageview.kpis(v)
 
-st.subheader(t("mm.by_year"))
-st.segmented_control(t("mm.measure"), MEASURES, default="events", format_func=lambda m: t(f"mm.{m}"),
-                     key="mm_measure")
-st.plotly_chart(v.chart("mm_trend").figure, key="mm_trend")
-ui.origin_caption(v.chart("mm_trend").origin)
+live = pageview.live_params("matchmaking", drill=drill)
+
+
+@st.fragment
+def by_year() -> None:
+    """The yearly trend: changing the measure reruns only this part."""
+    st.subheader(t("mm.by_year"))
+    measure = st.segmented_control(t("mm.measure"), MEASURES, default="events", format_func=lambda m: t(f"mm.{m}"),
+                                   key="mm_measure") or "events"
+    live["measure"] = measure
+    chart = pageview.part(matchmaking.trend, f, measure=measure, where=v.where)
+    st.plotly_chart(chart.figure, key="mm_trend")
+    ui.origin_caption(chart.origin)
+
+
+by_year()
 
 left, right = st.columns(2)
 with left:
@@ -73,4 +84,4 @@ for r in cases.itertuples():
             st.markdown(f"> {facts.loc[r.fact_id, 'quote']}\n>\n> — {facts.loc[r.fact_id, 'reporter']}")
             st.markdown(f"[{t('mm.source_link')}](/sources?src_q={r.organiser[:3]})")
         st.caption(t("mm.case_note"))
-pageview.brief_buttons(v, measure=measure, drill=drill)
+pageview.brief_buttons(v, live)

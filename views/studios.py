@@ -4,6 +4,7 @@ the studios with their leads and employers."""
 import streamlit as st
 
 from jinguo import pageview, ui
+from jinguo.views import studios
 from jinguo.views.studios import MEASURES, measure_label
 
 f = ui.filters()
@@ -11,8 +12,7 @@ ui.require_origins(f)
 lg, t = f.lang, ui.tr
 st.title(t("st.title"))
 st.caption(t("st.caption", year=f.year_to))
-v = pageview.view("studios", f, measure=st.session_state.get("st_measure") or "trainees",
-                  per_studio=bool(st.session_state.get("st_per")))
+v = pageview.view("studios", f)   # the outputs chart is drawn by its fragment below
 if not v.kpis:
     st.info(t("common.no_data"))
     st.stop()
@@ -28,16 +28,27 @@ with right:
     st.plotly_chart(v.chart("st_ind").figure, key="st_ind")
     pageview.table_downloads(v, "st_ind", caption=False)
 
-st.subheader(t("st.outputs"))
-st.segmented_control(t("mm.measure"), MEASURES, default="trainees", format_func=lambda m: measure_label(m, lg),
-                     key="st_measure")
-st.toggle(t("st.per_studio"), key="st_per")
-st.plotly_chart(v.chart("st_out").figure, key="st_out")
-pageview.table_downloads(v, "st_out")
+live = pageview.live_params("studios")
 
+
+@st.fragment
+def outputs() -> None:
+    """Outputs by year: changing the measure or per-studio reruns only this part."""
+    st.subheader(t("st.outputs"))
+    measure = st.segmented_control(t("mm.measure"), MEASURES, default="trainees",
+                                   format_func=lambda m: measure_label(m, lg), key="st_measure") or "trainees"
+    per = st.toggle(t("st.per_studio"), key="st_per")
+    live.update(measure=measure, per_studio=per)
+    chart, table = pageview.part(studios.outputs, f, measure=measure, per_studio=per)
+    st.plotly_chart(chart.figure, key="st_out")
+    ui.origin_caption(chart.origin)
+    ui.downloads(table.frame, table.what, table.headers, key="st_out")
+
+
+outputs()
 st.subheader(t("st.list"))
 tb = v.table("st_list")
 st.dataframe(tb.frame.drop(columns=["origin"]).rename(columns=tb.headers), hide_index=True, width="stretch")
 st.caption(t("st.list_note"))
 pageview.table_downloads(v, "st_list")
-pageview.brief_buttons(v, measure=v.extra["measure"], per_studio=v.extra["per_studio"])
+pageview.brief_buttons(v, live)

@@ -52,11 +52,7 @@ def matchmaking(q: Runner, f: Filters, lang: str, measure: str = "events", drill
     v.kpis += [kpi(k, t(f"mm.{k}"), n, t(f"mm.unit_{k}"), origin, lang, text=fmt.number(n, lang))
                for k, n in (("events", events), ("participants", part), ("pairs", pairs))]
     v.kpis.append(kpi("match_rate", t("mm.match_rate"), 200.0 * pairs / part if part else None, "%", origin, lang))
-    yearly = q("matchmaking_by_year", **base)
-    yearly["series"] = v.where
-    v.charts.append(Chart("mm_trend", f"{t('mm.by_year')} · {t('mm.' + measure)}", charts.trend(
-        yearly, "year", measure, "series", t(f"mm.unit_{measure}"), lang, t("mm." + measure)),
-        merge_origins(yearly["origin"])))
+    v.charts.append(trend(q, f, lang, measure, v.where))
     fm = tot.assign(label=[t(f"mm.format_{k}") for k in tot["kind"]])
     v.charts.append(Chart("mm_format", t("mm.by_format"), charts.bars(fm, "label", "events", t("mm.unit_events"),
                                                                       lang, t("mm.by_format")), origin))
@@ -96,3 +92,13 @@ def matchmaking(q: Runner, f: Filters, lang: str, measure: str = "events", drill
     v.facts = facts[facts["fact_id"].isin(v.extra["cases"]["fact_id"].dropna())].reset_index(drop=True)
 
     return v
+
+
+def trend(q: Runner, f: Filters, lang: str, measure: str = "events", where: str | None = None) -> Chart:
+    """Events, participants or pairs by year over the selected provinces."""
+    measure = measure if measure in MEASURES else "events"
+    yearly = q("matchmaking_by_year", **base_params(f))
+    yearly["series"] = where or where_label(q, f, lang, focus_of(f))
+    return Chart("mm_trend", f"{i18n.t('mm.by_year', lang)} · {i18n.t('mm.' + measure, lang)}", charts.trend(
+        yearly, "year", measure, "series", i18n.t(f"mm.unit_{measure}", lang), lang, i18n.t("mm." + measure, lang)),
+        merge_origins(yearly["origin"]))

@@ -70,15 +70,9 @@ def studios(q: Runner, f: Filters, lang: str, measure: str = "trainees", per_stu
                           merge_origins(ind["origin"])))
     v.tables.append(Table("st_ind", t("st.by_industry"), ind, head, merge_origins(ind["origin"]),
                           what="studios_by_industry"))
-    out = q("studio_outputs_by_year", **base)
-    col = f"{measure}_per_studio" if per_studio else measure
-    series = t("st.per_studio") if per_studio else t("st.total")
-    out["series"] = series
-    v.charts.append(Chart("st_out", f"{t('st.outputs')} · {measure_label(measure, lang)} · {series}",
-                          charts.trend(out, "year", col, "series", "", lang, measure_label(measure, lang)),
-                          merge_origins(out["origin"])))
-    v.tables.append(Table("st_out", t("st.outputs"), out.drop(columns=["series"]), head,
-                          merge_origins(out["origin"]), what="studio_outputs_by_year"))
+    chart, table = outputs(q, f, lang, measure, per_studio)
+    v.charts.append(chart)
+    v.tables.append(table)
     lst = q("studio_list", limit=LIST_LIMIT, **base)
     lst["province"] = region_labels(q, lst["province_code"], lang)
     lst["level"] = [t(f"st.level_{x}") for x in lst["level"]]
@@ -91,3 +85,21 @@ def studios(q: Runner, f: Filters, lang: str, measure: str = "trainees", per_stu
     v.facts = facts[facts["fact_id"].isin(lst["fact_id"].dropna())].reset_index(drop=True)
     v.extra.update(measure=measure, per_studio=per_studio)
     return v
+
+
+def outputs(q: Runner, f: Filters, lang: str, measure: str = "trainees", per_studio: bool = False
+            ) -> tuple[Chart, Table]:
+    """Studio outputs by year: ``measure`` in total or per studio (divided in SQL by the studios reporting)."""
+    def t(key, **kw):
+        return i18n.t(key, lang, **kw)
+
+    measure = measure if measure in MEASURES else "trainees"
+    out = q("studio_outputs_by_year", **base_params(f))
+    col = f"{measure}_per_studio" if per_studio else measure
+    series = t("st.per_studio") if per_studio else t("st.total")
+    out["series"] = series
+    origin = merge_origins(out["origin"])
+    return (Chart("st_out", f"{t('st.outputs')} · {measure_label(measure, lang)} · {series}",
+                  charts.trend(out, "year", col, "series", "", lang, measure_label(measure, lang)), origin),
+            Table("st_out", t("st.outputs"), out.drop(columns=["series"]), headers(lang), origin,
+                  what="studio_outputs_by_year"))
