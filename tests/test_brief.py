@@ -27,6 +27,14 @@ def stub_pictures(figures):
     return [PNG_1PX for _ in figures]
 
 
+class StubBrowser:
+    def pngs(self, figures):
+        return stub_pictures(figures)
+
+    def close(self):
+        pass
+
+
 def pptx_slides(data: bytes) -> list[str]:
     """Each slide's text: text frames and table cells, in order."""
     out = []
@@ -160,7 +168,7 @@ def test_cli_refuses_an_unknown_extension(tiny_db, tmp_path, capsys):
 
 
 def test_cli_writes_a_pdf_with_the_province_numbers(tiny_db, tmp_path, monkeypatch):
-    monkeypatch.setattr("jinguo.brief.render.pngs", stub_pictures)
+    monkeypatch.setattr("jinguo.brief.render.Browser", StubBrowser)
     out = tmp_path / "sd.pdf"
     assert main(["brief", "--db", str(tiny_db), "--province", "370000", "--years", "2022-2023",
                  "--page", "matchmaking", "--out", str(out)]) == 0

@@ -4,7 +4,7 @@
 
 Runs ``python -m jinguo brief`` as a subprocess for each page (Shandong, 2019-2023, Chinese), PPTX
 then PDF, and records the wall time and the peak memory: of the Python process (its max RSS) and of
-the whole process tree with the Chromium that renders the charts (RSS summed over the tree, sampled
+the whole process tree with the Chromium that renders the charts (PSS summed over the tree, sampled
 every 50 ms). The scale-10 database is built into WORKDIR (default .bench/) once and reused.
 """
 
@@ -30,8 +30,9 @@ def ensure_db(workdir: Path, scale: float = 10) -> Path:
     return path
 
 
-def _tree_rss_kb(root: int) -> int:
-    """RSS summed over ``root`` and its descendants (from /proc)."""
+def _tree_pss_kb(root: int) -> int:
+    """Memory of ``root`` and its descendants (from /proc): PSS, so pages Chromium's processes share
+    are counted once, not once per process as a sum of RSS would."""
     parent: dict[int, int] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -49,8 +50,8 @@ def _tree_rss_kb(root: int) -> int:
     total = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             continue
@@ -74,7 +75,7 @@ def run_one(db: Path, page: str, out: Path) -> tuple[float, float, float]:
                             stderr=subprocess.PIPE)
     peak = own = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        peak = max(peak, _tree_pss_kb(proc.pid))
         own = max(own, _hwm_kb(proc.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - t

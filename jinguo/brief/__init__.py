@@ -136,8 +136,18 @@ def build(q: views.Runner, page: str, f: Filters, lang: str, kind: str, pictures
     """The briefing of ``page`` for filters ``f`` in ``lang`` as ``kind`` ('pptx' or 'pdf') bytes."""
     if kind not in FORMATS:
         raise ValueError(f"unknown format: {kind}")
-    v = views.view(page, q, f, lang, **params)
-    slides = compose(q, v, pictures=pictures)
+    browser = None
+    if pictures is None:
+        from jinguo.brief import render
+
+        browser = render.Browser()          # starts while the view is computed
+        pictures = browser.pngs
+    try:
+        v = views.view(page, q, f, lang, **params)
+        slides = compose(q, v, pictures=pictures)
+    finally:
+        if browser is not None:
+            browser.close()
     if kind == "pptx":
         from jinguo.brief.pptx import write
     else:

@@ -9,7 +9,6 @@ figure JSON, so a second briefing of the same view renders nothing again.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import hashlib
 import json
 import os
@@ -61,15 +60,54 @@ def _key(d: dict) -> str:
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 
 
-async def _render_all(figs: list[dict], path: str) -> list[bytes]:
-    import kaleido
+class Browser:
+    """A Chromium started in the background (its own thread and event loop), so it starts while the
+    briefing's queries and figures are computed; :meth:`pngs` then renders, :meth:`close` ends it."""
 
-    async with kaleido.Kaleido(n=1, path=path, mathjax=False, timeout=60) as k:
-        return list(await asyncio.gather(*[
-            k.calc_fig(d, opts=dict(format="png", width=WIDTH, height=HEIGHT, scale=1)) for d in figs]))
+    def __init__(self):
+        self.path = chromium()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido", daemon=True)
+        self.thread.start()
+        self.kaleido = None
+        self.opened = asyncio.run_coroutine_threadsafe(self._open(), self.loop)
+
+    async def _open(self):
+        import kaleido
+
+        k = kaleido.Kaleido(n=1, path=self.path, mathjax=False, timeout=60, enable_extensions=False)
+        await k.open()
+        self.kaleido = k
+
+    def _render(self, figs: list[dict]) -> list[bytes]:
+        self.opened.result(timeout=120)
+        futs = [asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(
+            d, opts=dict(format="png", width=WIDTH, height=HEIGHT, scale=1)), self.loop) for d in figs]
+        return [f.result(timeout=120) for f in futs]
+
+    def pngs(self, figures: list[go.Figure | dict]) -> list[bytes]:
+        return pngs(figures, render=self._render)
+
+    def close(self) -> None:
+        try:
+            if self.kaleido is not None:
+                asyncio.run_coroutine_threadsafe(self.kaleido.close(), self.loop).result(timeout=30)
+            else:
+                self.opened.cancel()
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
 
 
-def pngs(figures: list[go.Figure | dict]) -> list[bytes]:
+def _render_once(figs: list[dict]) -> list[bytes]:
+    b = Browser()
+    try:
+        return b._render(figs)
+    finally:
+        b.close()
+
+
+def pngs(figures: list[go.Figure | dict], render=None) -> list[bytes]:
     """PNG pictures of ``figures``, in order (rendered in one browser; cached per figure)."""
     if not figures:
         return []
@@ -79,10 +117,7 @@ def pngs(figures: list[go.Figure | dict]) -> list[bytes]:
         found = {k: _CACHE[k] for k in keys if k in _CACHE}
     missing = [i for i, k in enumerate(keys) if k not in found]
     if missing:
-        path = chromium()
-        # In its own thread: the caller may already run an event loop (Streamlit's server).
-        with concurrent.futures.ThreadPoolExecutor(1) as ex:
-            out = ex.submit(asyncio.run, _render_all([statics[i] for i in missing], path)).result()
+        out = (render or _render_once)([statics[i] for i in missing])
         with _LOCK:
             for i, png in zip(missing, out):
                 found[keys[i]] = _CACHE[keys[i]] = png

@@ -86,11 +86,16 @@ class View:
 
 
 def runner(con, scope: sql.Scope | None = None) -> Runner:
-    """A query runner on ``con`` with ``scope`` (default everything), for the briefing and tests."""
+    """A query runner on ``con`` with ``scope`` (default everything), for the briefing and tests.
+    Results are kept for the runner's life (one briefing): a query asked twice runs once."""
     scope = scope or sql.Scope.everything()
+    memo: dict[tuple, pd.DataFrame] = {}
 
     def q(name: str, **params) -> pd.DataFrame:
-        return sql.run(con, name, scope, **params)
+        key = (name, repr(sorted(params.items())))
+        if key not in memo:
+            memo[key] = sql.run(con, name, scope, **params)
+        return memo[key].copy()
 
     return q
 
