@@ -19,7 +19,7 @@ v = pageview.view("overview", f, ind=ind, drill=drill)
 if not v.kpis and not v.charts:
     st.info(t("common.no_data"))
     st.stop()
-st.subheader(t("overview.kpi_header", year=f.year_to) + f" · {v.where if drill else t('common.national')}")
+st.subheader(t("overview.kpi_header", year=f.year_to) + f" · {v.where}")
 if drill and st.button(t("overview.back"), key="ov_back"):
     url.set("ov_prov", None)
     st.rerun()
