@@ -84,9 +84,50 @@ def run_one(db: Path, page: str, out: Path) -> tuple[float, float, float]:
     return seconds, own / 1024, peak / 1024
 
 
+def stages(db: Path, page: str = "overview") -> dict[str, float]:
+    """Where one briefing's time goes, in this process: Chromium starting (timed alone), the view and
+    the summary (queries and figures), rendering the charts, writing the PPTX and the PDF."""
+    from jinguo import brief, views
+    from jinguo import db as jdb
+    from jinguo.brief import render
+    from jinguo.state import Filters
+
+    out = {}
+    t = time.perf_counter()
+    browser = render.Browser()
+    browser.opened.result(timeout=300)
+    out["Chromium start"] = time.perf_counter() - t
+    con = jdb.connect(db)
+    try:
+        q = views.runner(con)
+        f = Filters(("370000",), 2019, 2023, all_provinces=False)
+        t = time.perf_counter()
+        v = views.view(page, q, f, "zh")
+        out["view (queries and figures)"] = time.perf_counter() - t
+        pictures = []
+        t = time.perf_counter()
+        slides = brief.compose(q, v, pictures=lambda figs: pictures.extend(figs) or [b""] * len(figs))
+        out["summary and slides"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pngs = browser.pngs(pictures)
+        out[f"render {len(pngs)} charts"] = time.perf_counter() - t
+        for s, png in zip([s for s in slides if s.kind == "chart"], pngs):
+            s.image = png
+        from jinguo.brief import pdf, pptx
+
+        for name, mod in (("PPTX", pptx), ("PDF", pdf)):
+            t = time.perf_counter()
+            mod.write(slides, "zh")
+            out[f"write {name}"] = time.perf_counter() - t
+    finally:
+        con.close()
+        browser.close()
+    return out
+
+
 def measure(workdir: Path) -> list[tuple[str, str, str]]:
     db = ensure_db(workdir)
-    rows = []
+    rows = [(f"overview briefing, stage: {k}", f"{v:.2f} s", "") for k, v in stages(db).items()]
     for page in PAGES:
         for kind in ("pptx", "pdf"):
             s, py_mb, tree_mb = run_one(db, page, workdir / f"brief_{page}.{kind}")
