@@ -50,7 +50,7 @@ def _page(workdir: Path, db: Path, key: str) -> tuple[float, float, float, int]:
     at.run()
     st.cache_data.clear()                # cold: no query result, view or figure cached
     pageview._view.clear()
-    pageview._cities.clear()
+    pageview._part.clear()
     sql.run = timed
     try:
         t = time.perf_counter()
