@@ -30,7 +30,7 @@ FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_
 FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note"]
 STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
 INDICATOR_COLUMNS = ["code", "theme", "name_zh", "name_en", "unit_zh", "unit_en", "agg", "numerator",
-                     "denominator", "factor", "detail_table", "headline"]
+                     "denominator", "factor", "detail_table", "headline", "since"]
 
 
 class BuildError(ValueError):
@@ -48,6 +48,7 @@ class Sources:
     indicators: pd.DataFrame
     facts: pd.DataFrame
     named_studios: pd.DataFrame
+    drivers: pd.DataFrame
 
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict]]:
@@ -88,6 +89,8 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
             raise BuildError(path, line, "a ratio needs numerator, denominator and factor (and only a ratio)")
         if r["headline"] not in ("0", "1"):
             raise BuildError(path, line, "headline must be 0 or 1")
+        if r["since"] and not re.fullmatch(r"(19|20)\d\d", r["since"]):
+            raise BuildError(path, line, f"since must be empty or the year the programme started, not {r['since']!r}")
         rows.append(r)
     df = pd.DataFrame(rows)
     for code_col in ("numerator", "denominator"):
@@ -97,6 +100,7 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
     df = df.replace({"": None})
     df["factor"] = pd.to_numeric(df["factor"])
     df["headline"] = df["headline"] == "1"
+    df["since"] = pd.to_numeric(df["since"]).astype("Int64")
     return df
 
 
@@ -157,11 +161,20 @@ def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | 
     return pd.DataFrame(rows, columns=STUDIO_COLUMNS)
 
 
+def read_drivers(path: Path | None = None) -> pd.DataFrame:
+    """Province population and urban share (2020 census) that size the demo data."""
+    path = path or DATA_DIR / "drivers" / "provinces.csv"
+    try:
+        return demo.read_drivers(path)
+    except (ValueError, pd.errors.ParserError) as err:
+        raise BuildError(path, None, str(err).removeprefix(f"{path}: ")) from None
+
+
 def read_sources() -> Sources:
     regions = load_regions()
     indicators = read_indicators()
     facts = read_facts(indicators, regions)
-    return Sources(regions, indicators, facts, read_named_studios(facts, regions))
+    return Sources(regions, indicators, facts, read_named_studios(facts, regions), read_drivers())
 
 
 def source_digest() -> str:
@@ -193,7 +206,7 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
     path.parent.mkdir(parents=True, exist_ok=True)
     src = read_sources()
     data = demo.generate(src.regions, src.indicators, src.facts, scale=scale, seed=seed,
-                         named_studios=src.named_studios)
+                         named_studios=src.named_studios, drivers=src.drivers)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
