@@ -27,7 +27,9 @@ THEMES = ("matchmaking", "mother_rooms", "innovation", "childcare", "rights", "o
           "psych_care", "skills")
 FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_start", "period_end",
                 "value", "unit", "qualifier", "quote"]
-FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note"]
+FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note", "scope", "assumed"]
+SCOPES = ("", "network")            # '' = the region_code; network = a company's whole national network
+ASSUMPTIONS = {"period", "unit"}    # what the reading assumed, shown beside the figure
 STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
 INDICATOR_COLUMNS = ["code", "theme", "name_zh", "name_en", "unit_zh", "unit_en", "agg", "numerator",
                      "denominator", "factor", "detail_table", "headline", "since"]
@@ -129,12 +131,16 @@ def read_facts(indicators: pd.DataFrame, regions: pd.DataFrame, path: Path | Non
             raise BuildError(path, line, f"value {r['value']!r} is not a number") from None
         if r["qualifier"] not in ("exact", "approx", "at_least"):
             raise BuildError(path, line, f"qualifier must be exact, approx or at_least, not {r['qualifier']!r}")
+        if r["scope"] not in SCOPES or (r["scope"] == "network") != (r["region_code"] == "100000"):
+            raise BuildError(path, line, "scope must be empty, or network with region_code 100000 (national)")
+        if not set(filter(None, r["assumed"].split(";"))) <= ASSUMPTIONS:
+            raise BuildError(path, line, f"assumed must list period and/or unit separated by ';', not {r['assumed']!r}")
         if not r["quote"].strip() or not r["reporter"].strip() or not r["unit"].strip():
             raise BuildError(path, line, "reporter, unit and quote are required")
         rows.append(r)
     df = pd.DataFrame(rows, columns=FACT_FILE_COLUMNS)
     df["value"] = df["value"].astype(float)
-    for col in ("indicator_code", "subject", "note"):
+    for col in ("indicator_code", "subject", "note", "scope", "assumed"):
         df[col] = df[col].replace({"": None})
     return df
 
