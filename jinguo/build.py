@@ -180,7 +180,12 @@ def read_sources() -> Sources:
     regions = load_regions()
     indicators = read_indicators()
     facts = read_facts(indicators, regions)
-    return Sources(regions, indicators, facts, read_named_studios(facts, regions), read_drivers())
+    drivers = read_drivers()
+    provinces = regions.loc[(regions["level"] == "province") & regions["mainland"], "adcode"]
+    missing = sorted(set(provinces) - set(drivers.index))
+    if missing:
+        raise BuildError(DATA_DIR / "drivers" / "provinces.csv", None, f"no row for provinces {missing}")
+    return Sources(regions, indicators, facts, read_named_studios(facts, regions), drivers)
 
 
 def source_digest() -> str:
