@@ -164,8 +164,8 @@ def room_details(geo: Geography, rooms: pd.DataFrame, rng) -> pd.DataFrame:
     kind = rooms["kind"].to_numpy()
     short_city = cname.str.replace(r"(市|地区|自治州|盟)$", "", regex=True)
     employer = short_city + EMPLOYERS[rng.integers(0, len(EMPLOYERS), n)]
-    place = short_city + dname.str.replace(r"(区|县|市)$", "", regex=True) + PUBLIC_PLACES[
-        rng.integers(0, len(PUBLIC_PLACES), n)]
+    # The district keeps its suffix (洛阳涧西区工人文化宫): stripped, 涧西+工人 would read as "西工".
+    place = short_city + dname + PUBLIC_PLACES[rng.integers(0, len(PUBLIC_PLACES), n)]
     name = np.select(
         [kind == "workplace_room", kind == "workplace_corner", kind == "workplace_box",
          kind == "public", kind == "mobile_bus"],
