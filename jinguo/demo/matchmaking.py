@@ -19,38 +19,50 @@ EVENT_COLUMNS = ["event_id", "event_date", "province_code", "city_code", "format
 
 
 def matchmaking(geo: Geography, facts: pd.DataFrame, scale: float, rng) -> pd.DataFrame:
-    cal_events = Calibration(facts, "mm_events", "flow").flow
-    cal_part = Calibration(facts, "mm_participants", "flow").flow
-    cal_pairs = Calibration(facts, "mm_pairs", "flow").flow
+    """Events of every province and year: yearly targets first, then one row per event."""
+    cal = {col: Calibration(facts, code, "flow").flow for col, code in
+           (("events", "mm_events"), ("participants", "mm_participants"), ("pairs", "mm_pairs"))}
     reported = reported_events(geo, facts)
     effort = geo.effort(rng)
     size = B.PARTICIPANTS_PER_EVENT * np.clip(rng.lognormal(0, 0.15, len(geo.provinces)), 0.75, 1.3)
     rate = B.PAIRS_PER_PARTICIPANT * np.clip(rng.lognormal(0, 0.12, len(geo.provinces)), 0.8, 1.25)
     frames = [reported]
     for i, p in enumerate(geo.provinces):
-        fixed = reported[reported["province_code"] == p]
-        fixed_year = fixed["event_date"].dt.year.to_numpy()
         base = max(B.MIN_EVENTS_PER_YEAR, B.EVENTS_PER_M_URBAN * geo.urban[p] / 1e6 * effort[p]) * scale
-        counts = np.maximum(1, np.rint(base * B.EVENT_YEAR_EFFECT)).astype(np.int64)
-        per_event, pair_rate = size[i], rate[i]
-        if p in cal_events:
-            counts = _calibrated_counts(cal_events[p], fixed_year)
-        if p in cal_part:
-            years, total = cal_part[p]
-            per_event = total / (counts[_idx(years)].sum() + np.isin(fixed_year, years).sum())
-        if p in cal_pairs and p in cal_part:
-            pair_rate = cal_pairs[p][1] / cal_part[p][1]
-        part_by_year = np.rint(counts * per_event).astype(np.int64)
-        pairs_by_year = np.rint(part_by_year * pair_rate).astype(np.int64)
-        for cal, col, by_year in ((cal_part, "participants", part_by_year), (cal_pairs, "pairs", pairs_by_year)):
-            if p in cal:  # the fact's years sum exactly to the reported total, less the reported case
-                years, total = cal[p]
-                rest = total - int(fixed.loc[np.isin(fixed_year, years), col].sum())
-                by_year[_idx(years)] = consistency.split_by_year(rest, by_year[_idx(years)])
-        frames += [_event_rows(geo, p, y, int(counts[j]), int(part_by_year[j]), int(pairs_by_year[j]), rng)
+        counts, part, pairs = yearly_targets(p, base, size[i], rate[i], cal,
+                                             reported[reported["province_code"] == p])
+        frames += [_event_rows(geo, p, y, int(counts[j]), int(part[j]), int(pairs[j]), rng)
                    for j, y in enumerate(B.YEARS)]
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["event_date", "city_code", "event_id"], kind="stable").reset_index(drop=True)
+
+
+def yearly_targets(p: str, base: float, per_event: float, pair_rate: float, cal: dict,
+                   fixed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events, participants and pairs of one province by year (generated rows only).
+
+    Uncalibrated: ``base`` events a year on the pandemic path, ``per_event`` participants each and
+    ``pair_rate`` pairs per participant. Calibrated (黑龙江): the fact's years sum exactly to the
+    reported totals less the reported case, and the size and pair rate of the reported years carry
+    on into the other years, so 2024 continues the trend.
+    """
+    fixed_year = fixed["event_date"].dt.year.to_numpy()
+    counts = np.maximum(1, np.rint(base * B.EVENT_YEAR_EFFECT)).astype(np.int64)
+    if p in cal["events"]:
+        counts = _calibrated_counts(cal["events"][p], fixed_year)
+    if p in cal["participants"]:
+        years, total = cal["participants"][p]
+        per_event = total / (counts[_idx(years)].sum() + np.isin(fixed_year, years).sum())
+        if p in cal["pairs"]:
+            pair_rate = cal["pairs"][p][1] / total
+    part = np.rint(counts * per_event).astype(np.int64)
+    pairs = np.rint(part * pair_rate).astype(np.int64)
+    for col, by_year in (("participants", part), ("pairs", pairs)):
+        if p in cal[col]:
+            years, total = cal[col][p]
+            rest = total - int(fixed.loc[np.isin(fixed_year, years), col].sum())
+            by_year[_idx(years)] = consistency.split_by_year(rest, by_year[_idx(years)])
+    return counts, part, pairs
 
 
 def _idx(years) -> list[int]:
