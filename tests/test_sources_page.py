@@ -79,3 +79,11 @@ def test_extract_of_reported_facts_carries_the_assumption(built):
     assert df.loc["hlj_may2023_participants", "assumption_en"] == "reported in “名”, counted as participants"
     pts = query(built, "reported_facts_for", indicator="cc_holiday_classes").set_index("fact_id")
     assert pts.loc["ly_cc_classes_2019_2023", "assumption_zh"].endswith("原文单位“个”，指标按“期”计")
+
+
+def test_the_assumed_reading_is_in_english_too(app_db):
+    at = open_app(PAGE, params={"lang": "en"})
+    no_exception(at)
+    df = table(at)
+    row = df[df.iloc[:, 0] == "ly_cc_classes_2019_2023"].iloc[0]
+    assert row["Assumed reading"] == "period assumed: 2019-01-01–2023-12-31; reported in “个”, counted as classes"
