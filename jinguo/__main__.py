@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=_build)
 
     # Subcommands of other modules register themselves (bench, import, users).
-    for mod in ("bench", "importer", "auth"):
+    for mod in ("bench", "ingest.cli", "auth"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
 

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from jinguo import demo
+from jinguo.ingest.registry import STUDIO_LEVELS
 from jinguo.paths import DATA_DIR, QUERIES_DIR, build_sources, db_path
 from jinguo.regions import load_regions
 
@@ -158,7 +159,7 @@ def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | 
             raise BuildError(path, line, "lead is required")
         if r["region_code"] not in adcodes:
             raise BuildError(path, line, f"unknown region_code {r['region_code']!r}")
-        if r["level"] not in ("national", "provincial", "city", "industry"):
+        if r["level"] not in STUDIO_LEVELS:
             raise BuildError(path, line, f"unknown level {r['level']!r}")
         unknown = [f for f in r["fact_ids"].split(";") if f and f not in ids]
         if unknown:

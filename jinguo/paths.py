@@ -21,4 +21,5 @@ def build_sources() -> list[Path]:
              DATA_DIR / "named_studios.csv", DATA_DIR / "drivers" / "provinces.csv",
              QUERIES_DIR / "schema.sql"]
     files += sorted((ROOT / "jinguo").rglob("*.py"))
+    files += sorted((QUERIES_DIR / "ingest").glob("*.sql"))
     return [f for f in files if f.exists()]
