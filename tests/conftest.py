@@ -62,7 +62,7 @@ def make_tiny(path: Path) -> Path:
          '全省乙达到180个。'),
         ('f_s2', '山东省总工会', '370000', null, '2023-01-01', '2023-12-31', 100, '人次', 'exact',
          '乙工作室培训人才100人次。');
-        insert into reported_fact_context values ('f1', '2022年6月联谊活动', null), ('f_s2', '乙工作室', null);
+        insert into reported_fact_context (fact_id, subject) values ('f1', '2022年6月联谊活动'), ('f_s2', '乙工作室');
         -- Mother rooms: r1 and r2 at the centre of 历下区 (r2 internal, with a contact), r3 a bus in
         -- 青岛, r4 in Beijing (imported, no district).
         insert into mother_room values

@@ -76,6 +76,7 @@ def overview(q: Runner, f: Filters, lang: str, ind: str = DEFAULT_INDICATOR, dri
         if not facts.empty:
             rep = facts.assign(year=facts["period_end"].dt.year,
                                text=[f"📄 {r.reporter}: {fmt.with_unit(r.value, r.unit, lang)}<br>{r.quote[:60]}…"
+                                     + (f"<br>{a}" if (a := getattr(r, f"assumption_{lang}", None)) else "")
                                      for r in facts.itertuples()])
             # A multi-year flow is a total over its period: mark it only where a yearly point is comparable.
             rep = rep[rep["period_start"].dt.year == rep["period_end"].dt.year]
