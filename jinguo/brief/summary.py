@@ -100,7 +100,8 @@ def sentences(q: Runner, v: View) -> tuple[list[str], pd.DataFrame]:
             scope = provs[provs["province_code"].isin(f.provinces)]
             if not scope.empty:
                 top = scope.sort_values(["value", "province_code"], ascending=[False, True]).iloc[0]
-                parts.append(t("brief.s_top", name=region_labels(q, [top["province_code"]], lang)[0],
+                key = "brief.s_top_ratio" if agg[code] == "ratio" else "brief.s_top"
+                parts.append(t(key, name=region_labels(q, [top["province_code"]], lang)[0],
                                value=fmt.with_unit(top["value"], unit[code], lang) + mark(top["origin"], lang)))
         out.append(JOIN[lang].join(parts) + END[lang])
     regions = [v.focus] if v.focus else [NATIONAL, *f.provinces]
