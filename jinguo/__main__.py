@@ -1,4 +1,4 @@
-"""Command line: ``python -m jinguo build|bench|import|users``."""
+"""Command line: ``python -m jinguo build|bench|import|users|brief``."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--if-stale", action="store_true", help="only when missing or older than its sources")
     b.set_defaults(func=_build)
 
-    # Subcommands of other modules register themselves (bench, import, users).
-    for mod in ("bench", "ingest.cli", "auth"):
+    # Subcommands of other modules register themselves (bench, import, users, brief).
+    for mod in ("bench", "ingest.cli", "auth", "brief"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
 

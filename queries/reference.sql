@@ -7,13 +7,6 @@ from region
 where level = 'province'
 order by not mainland, adcode;
 
--- name: cities_of
--- Prefecture-level units of one province.
-select adcode, name_zh, name_short, name_en, lon, lat
-from region
-where level = 'city' and province_code = $province
-order by adcode;
-
 -- name: region_names
 -- Every region's names, for labelling rollups.
 select adcode, level, name_zh, name_short, name_en, province_code, lon, lat

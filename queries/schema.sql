@@ -200,15 +200,42 @@ create table build_info (
     value varchar not null
 );
 
+-- The selected indicators of the catalogue, with how each aggregates.
+create macro indicator_selection(codes) as table
+    select code, agg, numerator, denominator, factor from indicator where list_contains(codes, code);
+
 -- The base indicators behind each selected indicator: itself for a flow or a
--- stock ('self'), its numerator ('num') and denominator ('den') for a ratio.
+-- stock ('self'), its numerator ('num') and denominator ('den') for a ratio;
+-- base_agg says how the base itself aggregates over years (flow or stock).
 create macro indicator_parts(codes) as table
-    select code as base, code as target, 'self' as role from indicator
-    where list_contains(codes, code) and agg <> 'ratio'
-    union all
-    select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
-    union all
-    select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio';
+    select p.base, p.target, p.role, b.agg as base_agg
+    from (
+        select code as base, code as target, 'self' as role from indicator
+        where list_contains(codes, code) and agg <> 'ratio'
+        union all
+        select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
+        union all
+        select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio'
+    ) as p
+    inner join indicator as b on b.code = p.base;
+
+-- Aggregate: a selected indicator's value from its parts' rows (role, value): the value itself for a
+-- flow or a stock, factor x numerator / denominator for a ratio (recomputed, never averaged).
+create macro indicator_value_of(role, value, factor) as coalesce(
+    max(value) filter (where role = 'self'),
+    any_value(factor) * max(value) filter (where role = 'num') / nullif(max(value) filter (where role = 'den'), 0));
+
+-- Aggregate: the origins of the rows behind a figure, as 'demo+reported'.
+create macro origin_of(origin) as array_to_string(list_sort(list(distinct origin)), '+');
+
+-- Aggregate: the sorted, distinct union of lists of origins.
+create macro origins_union(origin_lists) as list_sort(list_distinct(flatten(list(origin_lists))));
+
+-- Great-circle distance in metres between two points (degrees) on a sphere of radius 6371008.8 m,
+-- the same as jinguo.coords.haversine_m.
+create macro haversine_m(lat1, lon1, lat2, lon2) as 2 * 6371008.8 * asin(sqrt(
+    pow(sin(radians(lat2 - lat1) / 2), 2)
+    + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2)));
 
 -- Mother rooms a reader may see that pass the lookup filters (kind, amenities, open now, digital,
 -- navigable). Shared by the search and the nearest-room queries; the caller's $scope and
