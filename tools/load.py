@@ -73,7 +73,7 @@ class Result:
     reruns_s: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     runs_seen: int = 0  # script runs the server started for us (one ``new_session`` each)
-    session_ids: set = field(default_factory=set)
+    runs_by_session: Counter = field(default_factory=Counter)  # server session id -> script runs
     samples: list[str] = field(default_factory=list)  # the first few error texts, to say what failed
 
     def error(self, kind: str, text: str = "") -> None:
@@ -93,7 +93,8 @@ class Result:
                 "p50_s": pct(self.reruns_s, 0.5), "p95_s": pct(self.reruns_s, 0.95),
                 "max_s": round(max(self.reruns_s), 4) if self.reruns_s else None,
                 "mean_s": round(statistics.fmean(self.reruns_s), 4) if self.reruns_s else None,
-                "runs_seen": self.runs_seen, "server_sessions": len(self.session_ids), "samples": self.samples}
+                "runs_seen": self.runs_seen, "server_sessions": len(self.runs_by_session),
+                "runs_by_session": dict(self.runs_by_session), "samples": self.samples}
 
 
 def widget_state(el, known: bool):
@@ -215,7 +216,7 @@ class Session:
             if kind == "new_session":
                 self.res.runs_seen += 1
                 self.page_hash = fm.new_session.page_script_hash or self.page_hash
-                self.res.session_ids.add(fm.new_session.initialize.session_id)
+                self.res.runs_by_session[fm.new_session.initialize.session_id] += 1
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 et = el.WhichOneof("type")
@@ -251,17 +252,35 @@ class Session:
                 pass
 
 
-async def _one(i: int, base: str, query: str, res: Result, interval: float, end: float, rng: random.Random):
+class _Start:
+    """The interaction phase starts once every session has opened (or failed to): D seconds from then."""
+
+    def __init__(self, sessions: int, seconds: float):
+        self.pending, self.seconds = sessions, seconds
+        self.event = asyncio.Event()
+        self.end = 0.0
+
+    def done_opening(self) -> None:
+        self.pending -= 1
+        if self.pending == 0:
+            self.end = time.monotonic() + self.seconds
+            self.event.set()
+
+
+async def _one(i: int, base: str, query: str, res: Result, interval: float, start: _Start, rng: random.Random):
     s = Session(base, query, res)
     try:
         await asyncio.sleep(rng.uniform(0, min(interval, 5.0)))  # stagger the arrivals a little
-        if not await s.open():
+        opened = await s.open()
+        start.done_opening()
+        if not opened:
             return
+        await start.event.wait()
         n = i
         next_at = time.monotonic() + rng.uniform(0, interval)
         while True:
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            if time.monotonic() >= end:
+            if time.monotonic() >= start.end:
                 break
             n += 1
             await s.interact(WORDS[n % len(WORDS)] + ("" if n % 3 == 0 else str(n % 3)))
@@ -272,7 +291,9 @@ async def _one(i: int, base: str, query: str, res: Result, interval: float, end:
 
 async def run(url: str, sessions: int, seconds: float, interval: float = 10.0, query: dict | None = None,
               seed: int = 42) -> Result:
-    """Run the load; returns what happened. Raises ValueError for a target or bound it refuses."""
+    """Open ``sessions`` sessions, then let each change the search every ``interval`` s for ``seconds`` s.
+
+    Raises ValueError for a target or a bound it refuses."""
     check_loopback(url)
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be 1..{MAX_SESSIONS}")
@@ -282,9 +303,9 @@ async def run(url: str, sessions: int, seconds: float, interval: float = 10.0, q
         raise ValueError("interval must be at least 0.2 s")
     res = Result(sessions, seconds, interval)
     rng = random.Random(seed)
-    end = time.monotonic() + seconds
+    start = _Start(sessions, seconds)
     qs = urlencode(query or {})
-    await asyncio.gather(*(_one(i, url, qs, res, interval, end, rng) for i in range(sessions)))
+    await asyncio.gather(*(_one(i, url, qs, res, interval, start, rng) for i in range(sessions)))
     return res
 
 
@@ -292,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.load", description=__doc__.split("\n\n")[0])
     p.add_argument("--url", required=True, help="the app or the balancer, on loopback: http://127.0.0.1:8501")
     p.add_argument("--sessions", type=int, default=10, help=f"concurrent sessions (max {MAX_SESSIONS})")
-    p.add_argument("--seconds", type=float, default=60, help=f"duration (max {MAX_SECONDS})")
+    p.add_argument("--seconds", type=float, default=60,
+                   help=f"duration of the interaction phase, after every session has opened (max {MAX_SECONDS})")
     p.add_argument("--interval", type=float, default=10, help="seconds between one session's interactions")
     p.add_argument("--json", action="store_true", help="print the summary as JSON only")
     args = p.parse_args(argv)
