@@ -98,7 +98,9 @@ class Supervisor:
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
         self.run_dir.chmod(0o755)  # run as root, nginx's workers (nobody) must reach their temp dirs
         self.url = f"http://{host}:{port}"
-        secret = secrets.token_hex(32)  # one secret: a cookie signed by one replica is valid on the others
+        # One secret: a cookie signed by one replica is valid on the others (set it in the environment to
+        # share it between hosts).
+        secret = os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32)
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "STREAMLIT_SERVER_COOKIE_SECRET": secret}
         self.replicas = []
         for i in range(replicas):
@@ -194,7 +196,11 @@ class Supervisor:
 
 
 def serve(replicas: int, port: int, host: str, run_dir: Path | None) -> int:
-    sup = Supervisor(replicas, port, host, run_dir)
+    try:
+        sup = Supervisor(replicas, port, host, run_dir)
+    except ValueError as e:
+        print(f"serve: {e}", file=sys.stderr)
+        return 2
 
     def _on_signal(signum, _frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
