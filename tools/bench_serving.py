@@ -79,6 +79,9 @@ def rows_for(s: dict) -> list[tuple[str, str, str]]:
          f"p95 < {TARGET_P95_S:g} s: {met}"),
         (what + ": opening the page p50 / p95", f"{s['open_p50_s']} / {s['open_p95_s']} s", "—"),
         (what + ": CPU busy per app process (of one core)", busy, "—"),
+        (what + ": app CPU per script run (all processes)",
+         f"{sum(cpu.values()) / max(1, s['runs_seen']) * 1000:.0f} ms over {s['runs_seen']} runs", "—"),
+        (what + ": received per script run", f"{s['bytes_in'] / max(1, s['runs_seen']) / 1000:.0f} kB", "—"),
         (what + ": load generator CPU", f"{s['client_cpu_s'] / s['wall_s']:.0%} of one core", "—"),
     ]
 

@@ -74,6 +74,7 @@ class Result:
     errors: Counter = field(default_factory=Counter)
     runs_seen: int = 0  # script runs the server started for us (one ``new_session`` each)
     runs_by_session: Counter = field(default_factory=Counter)  # server session id -> script runs
+    bytes_in: int = 0  # ForwardMsg bytes received, opens and interactions
     samples: list[str] = field(default_factory=list)  # the first few error texts, to say what failed
 
     def error(self, kind: str, text: str = "") -> None:
@@ -93,7 +94,7 @@ class Result:
                 "p50_s": pct(self.reruns_s, 0.5), "p95_s": pct(self.reruns_s, 0.95),
                 "max_s": round(max(self.reruns_s), 4) if self.reruns_s else None,
                 "mean_s": round(statistics.fmean(self.reruns_s), 4) if self.reruns_s else None,
-                "runs_seen": self.runs_seen, "server_sessions": len(self.runs_by_session),
+                "runs_seen": self.runs_seen, "bytes_in": self.bytes_in, "server_sessions": len(self.runs_by_session),
                 "runs_by_session": dict(self.runs_by_session), "samples": self.samples}
 
 
@@ -211,7 +212,9 @@ class Session:
         ok = True
         while True:
             fm = ForwardMsg()
-            fm.ParseFromString(await self.ws.recv())
+            raw = await self.ws.recv()
+            self.res.bytes_in += len(raw)
+            fm.ParseFromString(raw)
             kind = fm.WhichOneof("type")
             if kind == "new_session":
                 self.res.runs_seen += 1
