@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=_build)
 
     # Subcommands of other modules register themselves (import, users, serve).
-    for mod in ("importer", "auth", "serve"):
+    for mod in ("ingest.cli", "auth", "serve"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
 

@@ -245,9 +245,9 @@ def import_1m(path: Path) -> dict:
 
 IMPORT_CODE = """
 import json, resource, sys, time, duckdb
-from jinguo import importer
+from jinguo import ingest
 f, db = sys.argv[1], sys.argv[2]
-t = time.perf_counter(); rep = importer.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
+t = time.perf_counter(); rep = ingest.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
 stored = duckdb.connect(db, read_only=True).execute(
     "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
 assert stored == 1_000_000, f"import reported rows but stored {stored}"

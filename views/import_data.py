@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from jinguo import coords, data, importer, ui
+from jinguo import coords, data, ingest, ui
 from jinguo.db import db_key
 from jinguo.paths import DATA_DIR
 
@@ -17,7 +17,7 @@ if user.role not in ("data_officer", "admin"):  # app.py does not register this 
 st.title(t("import.title"))
 st.caption(t("import.caption"))
 c1, c2 = st.columns(2)
-dataset = c1.selectbox(t("import.dataset"), list(importer.DATASETS), format_func=lambda d: t(f"import.ds_{d}"),
+dataset = c1.selectbox(t("import.dataset"), list(ingest.DATASETS), format_func=lambda d: t(f"import.ds_{d}"),
                        key="imp_ds")
 crs = c2.selectbox(t("import.crs"), list(coords.CRS), index=1, format_func=lambda c: t(f"rooms.crs_{c}"),
                    key="imp_crs", disabled=dataset != "mother_rooms")
@@ -35,17 +35,17 @@ raw = up.getvalue()
 sha = hashlib.sha256(raw).hexdigest()
 try:
     con = data.connection()
-    rep = importer.validate(raw, dataset, con, crs=crs, user=user, file_name=up.name)
-except importer.ImportError_ as e:
+    rep = ingest.validate(raw, dataset, con, crs=crs, user=user, file_name=up.name)
+except ingest.ImportError_ as e:
     st.error(t(e.key, **e.kw))
     st.stop()
 for n in rep.notes:
-    st.info(importer.message(n, lg))
+    st.info(ingest.message(n, lg))
 good = 0 if rep.good is None else len(rep.good)
 st.subheader(t("import.report"))
 st.write(t("import.ok_rows", good=good, bad=rep.rejected, rows=rep.rows))
 if len(rep.problems):
-    frame = importer.report_frame(rep, lg)
+    frame = ingest.report_frame(rep, lg)
     st.dataframe(frame.head(10_000).rename(columns={"row": t("import.col_row"), "column": t("import.col_column"),
                                                     "value": t("import.col_value"), "reason": t("import.col_reason")}),
                  hide_index=True, width="stretch")
@@ -57,11 +57,7 @@ if good == 0:
     st.stop()
 if st.button(t("import.confirm"), type="primary", key="imp_go", disabled=bool(rep.rejected) and not skip):
     path = db_key()[0]
-    importer.load(rep, path, up.name, sha, user.name)
-    from jinguo import auth
-
-    auth.record("import", user.name, dataset=dataset, file=up.name, added=rep.added, updated=rep.updated,
-                unchanged=rep.unchanged, rejected=rep.rejected)
+    ingest.apply(rep, path, up.name, sha, user)
     st.success(t("import.done", added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
                  rejected=rep.rejected))
     st.cache_data.clear()

@@ -1,0 +1,20 @@
+"""Importing the registers provinces keep (CSV or XLSX): read, validate every row, report every
+problem, load all or nothing.
+
+- :mod:`.registry`  datasets, fields and the enum lists (defined once);
+- :mod:`.read`      bytes -> frame of strings (decoding, header row, blank and totals rows);
+- :mod:`.validate`  regions, per-column checks, the :class:`Report`;
+- :mod:`.store`     the transactional load into the analytics file (copy, change, rename);
+- :mod:`.service`   the one load-and-audit sequence the page and the CLI share;
+- :mod:`.messages`, :mod:`.templates`, :mod:`.cli`.
+"""
+
+from jinguo.ingest.messages import message, report_frame
+from jinguo.ingest.read import MAX_BYTES, read_table
+from jinguo.ingest.registry import DATASETS, Dataset, Field, ImportError_
+from jinguo.ingest.service import apply, run_import
+from jinguo.ingest.store import load
+from jinguo.ingest.validate import Report, validate
+
+__all__ = ["DATASETS", "MAX_BYTES", "Dataset", "Field", "ImportError_", "Report", "apply", "load", "message",
+           "read_table", "report_frame", "run_import", "validate"]

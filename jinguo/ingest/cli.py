@@ -1,0 +1,62 @@
+"""``python -m jinguo import DATASET FILE``: validate and load a register, or write the templates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jinguo import coords
+from jinguo.access import User
+from jinguo.ingest.messages import message, report_frame
+from jinguo.ingest.read import MAX_BYTES
+from jinguo.ingest.registry import DATASETS, ImportError_
+from jinguo.ingest.service import run_import
+from jinguo.ingest.templates import write_templates
+
+
+def _cli(args) -> int:
+    from jinguo import i18n
+
+    lang = args.lang
+    if args.dataset == "templates":
+        for p in write_templates(Path(args.file)):
+            print(p)
+        return 0
+    path = Path(args.file)
+    if not path.exists():
+        print(i18n.t("import.no_file", lang).format(path=path), file=sys.stderr)
+        return 2
+    user = User(args.user, "data_officer", args.province) if args.province else None
+    try:
+        rep = run_import(args.dataset, path, db=args.db, crs=args.crs, dry_run=args.dry_run,
+                         skip_bad_rows=args.skip_bad_rows, user=user, max_bytes=args.max_bytes)
+    except ImportError_ as e:
+        print(i18n.t(e.key, lang).format(**e.kw), file=sys.stderr)
+        return 2
+    for n in rep.notes:
+        print(message(n, lang))
+    if rep.rejected:
+        rj = path.with_name(path.name + ".rejects.csv")
+        report_frame(rep, lang).to_csv(rj, index=False, encoding="utf-8-sig")
+        print(i18n.t("import.rejects_file", lang).format(path=rj))
+    print(i18n.t("import.summary", lang).format(added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
+                                                 rejected=rep.rejected))
+    if args.dry_run:
+        print(i18n.t("import.dry_run", lang))
+    return 1 if rep.rejected and not args.skip_bad_rows else 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("import", help="validate and load a register (CSV/XLSX), all or nothing")
+    p.add_argument("dataset", choices=[*DATASETS, "templates"])
+    p.add_argument("file", help="the CSV/XLSX file (for 'templates': the output folder)")
+    p.add_argument("--crs", default="gcj02", type=coords.normalise_crs, help="wgs84, gcj02 or bd09 (rooms)")
+    p.add_argument("--dry-run", action="store_true", help="validate only, change nothing")
+    p.add_argument("--skip-bad-rows", action="store_true", help="load the good rows, write the bad ones beside "
+                   "the input with their reasons")
+    p.add_argument("--db", type=Path, default=None)
+    p.add_argument("--user", default=None, help="who imports (recorded in import_log)")
+    p.add_argument("--province", default=None, help="restrict to this province (a data officer's)")
+    p.add_argument("--max-bytes", type=int, default=MAX_BYTES)
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(func=_cli)

@@ -1,0 +1,23 @@
+"""Report reasons and notes in the user's language."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jinguo.ingest.validate import Report
+
+
+def message(key: str, lang: str = "zh") -> str:
+    """A report reason or note key (with ':args') in the user's language."""
+    from jinguo import i18n
+
+    k, _, arg = key.partition(":")
+    text = i18n.t(k, lang) if i18n.has(k, lang) else k
+    return text.format(arg=arg) if "{arg}" in text else text
+
+
+def report_frame(rep: Report, lang: str = "zh") -> pd.DataFrame:
+    p = rep.problems.copy()
+    p["reason"] = p["reason"].map(lambda k: message(k, lang))
+    return p
+
