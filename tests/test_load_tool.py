@@ -3,7 +3,6 @@ the runs the server logged (JINGUO_RUN_LOG), session by session, against a real 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def test_other_targets_are_refused(url):
 def test_bounds_are_enforced(sessions, seconds, interval):
     """More than 200 sessions, more than 600 s, or a rerun storm is refused."""
     with pytest.raises(ValueError):
-        asyncio.run(load.run("http://127.0.0.1:9", sessions, seconds, interval))
+        load.run_blocking("http://127.0.0.1:9", sessions, seconds, interval)
 
 
 def test_the_command_refuses_a_remote_target_with_a_message():
@@ -83,7 +82,7 @@ def test_counted_reruns_match_the_reruns_the_server_logged(logged_server):
     """3 sessions × 8 s, one search every second: every script run the client saw is one the server logged,
     per server session, and every run was an open or an interaction (no errors)."""
     url, runlog = logged_server
-    res = asyncio.run(load.run(url, sessions=3, seconds=8, interval=1.0))
+    res = load.run_blocking(url, sessions=3, seconds=8, interval=1.0)
     s = res.summary()
     assert s["errors"] == 0, s["samples"]
     assert s["opened"] == 3 and s["interactions"] >= 3, s

@@ -10,7 +10,6 @@ reported so the bound (the app's CPU, one GIL per process, or the client) can be
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import resource
 import statistics
@@ -42,11 +41,11 @@ def one(db: Path, replicas: int, sessions: int, seconds: float, interval: float,
     try:
         sup.start()
         # warm every process once (first script run imports pandas, plotly, ...), as a served app would be
-        asyncio.run(load.run(sup.url, sessions=2 * replicas, seconds=2, interval=1))
+        load.run_blocking(sup.url, sessions=2 * replicas, seconds=2, interval=1)
         cpu0 = {c.name: _cpu_seconds(c.proc.pid) for c in sup.replicas}
         self0 = resource.getrusage(resource.RUSAGE_SELF)
         t = time.perf_counter()
-        res = asyncio.run(load.run(sup.url, sessions=sessions, seconds=seconds, interval=interval))
+        res = load.run_blocking(sup.url, sessions=sessions, seconds=seconds, interval=interval)
         wall = time.perf_counter() - t
         self1 = resource.getrusage(resource.RUSAGE_SELF)
         cpu = {c.name: _cpu_seconds(c.proc.pid) - cpu0[c.name] for c in sup.replicas}

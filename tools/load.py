@@ -312,6 +312,15 @@ async def run(url: str, sessions: int, seconds: float, interval: float = 10.0, q
     return res
 
 
+def run_blocking(*args, **kwargs) -> Result:
+    """:func:`run` from synchronous code, in a thread of its own (works where an event loop is already
+    running in this thread, e.g. beside Playwright's sync API)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(lambda: asyncio.run(run(*args, **kwargs))).result()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.load", description=__doc__.split("\n\n")[0])
     p.add_argument("--url", required=True, help="the app or the balancer, on loopback: http://127.0.0.1:8501")
@@ -322,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the summary as JSON only")
     args = p.parse_args(argv)
     try:
-        res = asyncio.run(run(args.url, args.sessions, args.seconds, args.interval))
+        res = run_blocking(args.url, args.sessions, args.seconds, args.interval)
     except ValueError as e:
         print(f"refused: {e}", file=sys.stderr)
         return 2
