@@ -1,4 +1,7 @@
-"""Command line: ``python -m jinguo build|bench|import|users|brief``."""
+"""Command line: ``python -m jinguo build|serve|import|users|brief``.
+
+The bench and the load generator are tools, not runtime: ``python -m tools.bench``, ``python -m tools.load``.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ def _build(args) -> int:
     return 0
 
 
+MOVED = {"bench": "tools.bench", "load": "tools.load"}
+
+
+def _moved(tool: str) -> int:
+    print(f"this command moved out of the runtime package: run `PYTHONPATH=. python -m {tool} --help`",
+          file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jinguo", description="巾帼看板 command line")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -34,10 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--if-stale", action="store_true", help="only when missing or older than its sources")
     b.set_defaults(func=_build)
 
-    # Subcommands of other modules register themselves (bench, import, users, brief).
-    for mod in ("bench", "ingest.cli", "auth", "brief"):
+    # Subcommands of other modules register themselves (import, users, serve, brief).
+    for mod in ("ingest.cli", "auth", "serve", "brief"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
+
+    # The bench and the load generator moved out of the runtime package (it never imports tools or tests).
+    for name, tool in MOVED.items():
+        sub.add_parser(name, help=f"moved: python -m {tool}")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in MOVED:
+        return _moved(MOVED[argv[0]])
 
     args = parser.parse_args(argv)
     return args.func(args)
