@@ -5,6 +5,7 @@ origin labels and download buttons. Pages call these; they hold no SQL.
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +30,9 @@ def tr(key: str, **kw) -> str:
 
 def _year_bounds() -> tuple[int, int]:
     y = data.q("years_available")
-    if y.empty or pd.isna(y["year_min"].iloc[0]):
-        return (2019, 2024)
+    if y.empty or pd.isna(y["year_min"].iloc[0]):   # nothing recorded yet (production, before any import)
+        this = date.today().year
+        return (this, this)
     return int(y["year_min"].iloc[0]), int(y["year_max"].iloc[0])
 
 
