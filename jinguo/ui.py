@@ -166,3 +166,13 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"dl_xlsx_{key}")
     c3.caption(tr("download.rows", n=len(df)))
+
+
+def data_banner() -> None:
+    """The overview's note on what the figures are: demo data where the database holds demo rows; in
+    production (``--demo none``) before any import, that nothing has been imported yet."""
+    origins = set(data.q("origins_present")["origin"])
+    if "demo" in origins:
+        st.info(tr("app.demo_banner"))
+    elif "imported" not in origins:
+        st.info(tr("registers.empty_page"))

@@ -141,6 +141,8 @@ def test_every_page_renders_in_production_mode(none_db, monkeypatch, spec, lang)
     monkeypatch.setenv("JINGUO_DB", str(none_db))
     at = open_app(spec.script, params={"lang": lang}, user=ADMIN)
     no_exception(at)
+    if spec.key == "overview":   # says plainly that nothing is imported yet, and never "demo data"
+        assert [i.value for i in at.info][:1] == [{"zh": "还没有导入任何数据。", "en": "Nothing has been imported yet."}[lang]]
 
 
 def test_is_stale_when_the_demo_setting_or_the_registers_change(db, monkeypatch, tmp_path):

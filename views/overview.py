@@ -11,7 +11,7 @@ lg = f.lang
 t = ui.tr
 st.title(t("overview.title"))
 st.caption(t("overview.caption", year_from=f.year_from, year_to=f.year_to))
-st.info(t("app.demo_banner"))
+ui.data_banner()
 
 cat = data.q("indicator_catalogue")
 name_col, unit_col = ("name_en", "unit_en") if lg == "en" else ("name_zh", "unit_zh")
