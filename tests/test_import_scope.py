@@ -116,3 +116,24 @@ def test_the_rejects_report_neutralises_formula_cells(db, tmp_path):
         assert values == sorted(["'=HYPERLINK(1)", "'@SUM(A1)", "'-abc", "'+cmd|' /C calc'!A0"])
         cells = [c for r in rows for c in r.values()]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_a_report_checked_before_another_province_took_the_id_is_refused_at_load(db, tmp_path):
+    from jinguo.ingest import registers
+    from jinguo.ingest.store import load
+
+    row = ROWS["mother_rooms"].format(id="R99RACE1")
+    con = duckdb.connect(str(db), read_only=True)
+    stale = ingest.validate((HEADS["mother_rooms"] + row).encode(), "mother_rooms", con, user=SD_OFFICER)
+    con.close()
+    assert stale.rejected == 0
+    # Meanwhile an admin imports a Guangzhou room under that id.
+    gz = tmp_path / "gz.csv"
+    gz.write_text(HEADS["mother_rooms"] + "R99RACE1,广州小屋,广州市天河区,广东省广州市天河区某路1号,113.33,23.13,"
+                  "public,是,,,2023-05-01\n", encoding="utf-8")
+    assert ingest.run_import("mother_rooms", gz, db=db).added == 1
+    before = snapshot(db)
+    with pytest.raises(ingest.ImportError_, match="err_changed_meanwhile"):
+        load(stale, db, "sd.csv", "sha", "sdo", province="370000")
+    assert snapshot(db) == before and len(registers.read_manifest()) == 1
+    assert q(db, "select province_code from mother_room where room_id = 'R99RACE1'") == [("440000",)]

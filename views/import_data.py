@@ -63,6 +63,9 @@ if st.button(t("import.confirm"), type="primary", key="imp_go", disabled=bool(re
     except ingest.Busy:
         st.error(t("registers.busy"))
         st.stop()
+    except ingest.ImportError_ as e:
+        st.error(t(e.key, **e.kw))
+        st.stop()
     st.success(t("import.done", added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
                  rejected=rep.rejected))
     st.cache_data.clear()

@@ -22,7 +22,7 @@ import pandas as pd
 
 from jinguo.ingest import registers
 from jinguo.ingest.queries import execute, frame
-from jinguo.ingest.registry import DATASETS
+from jinguo.ingest.registry import DATASETS, ImportError_
 from jinguo.ingest.validate import Report
 from jinguo.paths import db_path
 
@@ -114,6 +114,10 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
             try:
                 con.execute("begin transaction")
                 stage(con, rep.dataset, rep.good)
+                if province and rep.dataset != "indicator_values" and \
+                        execute(con, f"ingest_foreign_{rep.dataset}", province=province)[0][0]:
+                    # Validated against an older file: another province's row now holds one of these ids.
+                    raise ImportError_("import.err_changed_meanwhile")
                 counts = apply_staged(con, rep.dataset)
                 rep.added, rep.updated, rep.unchanged = counts["added"], counts["updated"], counts["unchanged"]
                 registers.write_batch(con, "_new", batch_id)
