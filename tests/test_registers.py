@@ -299,3 +299,24 @@ def test_the_import_page_lists_the_provinces_imports_and_an_admin_reverts_there(
     at.run()   # the app reopens the renamed-in file (and closes its connection to the old one)
     assert registers.read_manifest()[0]["reverted"]["by"] == "admin"
     assert q(db, "select count(*) from mother_room where origin = 'imported'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_a_build_process_started_during_an_import_process_waits_and_keeps_it(db, tmp_path):
+    rows = [f"R37P{i:06d},小屋{i},济南市历下区,地址{i},117.02,36.66,public,是,,,2023-05-01" for i in range(100_000)]
+    f = write(tmp_path, "big.csv", ROOM_HEAD + "\n".join(rows) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    imp = subprocess.Popen([sys.executable, "-m", "jinguo", "import", "mother_rooms", str(f), "--db", str(db)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    import time
+
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(db.parent.glob("db.duckdb.importing.*")) and imp.poll() is None:
+        time.sleep(0.05)
+    bld = subprocess.run([sys.executable, "-m", "jinguo", "build", "--db", str(db)], env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert imp.wait(600) == 0, imp.stderr.read()
+    assert bld.returncode == 0, bld.stderr
+    assert len(registers.read_manifest()) == 1
+    assert q(db, "select count(*) from mother_room where origin = 'imported'") == [(100_000,)]
+    assert not is_stale(db)
