@@ -320,3 +320,16 @@ def test_a_build_process_started_during_an_import_process_waits_and_keeps_it(db,
     assert len(registers.read_manifest()) == 1
     assert q(db, "select count(*) from mother_room where origin = 'imported'") == [(100_000,)]
     assert not is_stale(db)
+
+
+def test_an_import_after_a_writer_died_between_manifest_and_rename_catches_up_first(db, tmp_path):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(db, old)
+    ingest.run_import("mother_rooms", write(tmp_path, "a.csv", ROOM_HEAD + ROOM), db=db)
+    shutil.copyfile(old, db)            # as if killed after the manifest, before the rename
+    assert is_stale(db)
+    rows = "E24REG1,2024-03-01,青岛,offline,读书会,青岛市总工会,2,3,100,10\n"
+    ingest.run_import("matchmaking_events", write(tmp_path, "e.csv", EV_HEAD + rows), db=db)
+    assert q(db, "select room_id from mother_room where origin = 'imported'") == [("R37REG01",)]
+    assert q(db, "select event_id from matchmaking_event where origin = 'imported'") == [("E24REG1",)]
+    assert not is_stale(db)

@@ -104,6 +104,7 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
     with registers.write_lock(lock_wait):
         registers.sweep()
         manifest = registers.read_manifest()
+        _catch_up(live, manifest)
         batch_id = datetime.now().strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
         tmp = live.with_name(f"{live.name}.importing.{os.getpid()}.{uuid.uuid4().hex[:6]}")
         try:
@@ -152,6 +153,21 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
     rep.import_id = batch_id
     return rep
+
+
+def _catch_up(live: Path, manifest: list[dict]) -> None:
+    """If the live file lacks a kept batch (a writer killed between its manifest and its rename) or
+    still holds a reverted one, rebuild it first (the caller holds the lock): an import must never
+    stamp a file as holding batches it does not hold."""
+    from jinguo.build import build_info, registers_digest
+    from jinguo.ingest.ops import rebuild
+
+    try:
+        held = build_info(live).get("registers")
+    except duckdb.Error:
+        held = None
+    if held != registers_digest(registers.active(manifest)):
+        rebuild(live)
 
 
 def _provinces_of(rep: Report) -> list[str]:
