@@ -333,3 +333,19 @@ def test_an_import_after_a_writer_died_between_manifest_and_rename_catches_up_fi
     assert q(db, "select room_id from mother_room where origin = 'imported'") == [("R37REG01",)]
     assert q(db, "select event_id from matchmaking_event where origin = 'imported'") == [("E24REG1",)]
     assert not is_stale(db)
+
+
+def test_a_batch_kept_before_a_column_existed_still_replays(db, tmp_path):
+    """An upgrade that adds a column must not break the replay of older registers: the column takes its
+    default (here `internal`, default false, and `contact`, null)."""
+    ingest.run_import("mother_rooms", write(tmp_path, "r.csv", ROOM_HEAD + ROOM), db=db)
+    (b,) = registers.read_manifest()
+    p = registers.batch_path(b["id"])
+    con = duckdb.connect()
+    con.execute("copy (select * exclude (contact, internal) from read_parquet($p)) to '" + str(p) + ".old' "
+                "(format parquet)", {"p": str(p)})
+    con.close()
+    Path(str(p) + ".old").replace(p)
+    build(db, scale=1)
+    assert q(db, "select room_id, internal, contact, origin from mother_room where origin = 'imported'") == \
+        [("R37REG01", False, None, "imported")]

@@ -73,7 +73,12 @@ def apply_staged(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]
     Table and column names come from the registry (an allow-list), never from the file."""
     ds = DATASETS[dataset]
     table = ds.table
-    cols = [r[0] for r in con.execute(f"describe {table}").fetchall() if r[0] not in ds.id_cols]  # noqa: S608
+    # Columns of the table that the staged rows carry: a batch kept before a column was added to the
+    # schema replays with that column at its default (insert by name). Names come from the table's own
+    # description, so a batch file cannot bring a name of its own into the SQL text.
+    staged = {r[0] for r in con.execute("describe _new").fetchall()}
+    cols = [r[0] for r in con.execute(f"describe {table}").fetchall()  # noqa: S608
+            if r[0] not in ds.id_cols and r[0] in staged]
     key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
     same = " and ".join(f"t.{c} is not distinct from n.{c}" for c in cols)
     n = con.execute("select count(*) from _new").fetchone()[0]
@@ -85,7 +90,8 @@ def apply_staged(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]
     if dataset in ("mother_rooms", "matchmaking_events", "studios"):
         demo_removed = execute(con, f"ingest_replace_demo_{dataset}")[0][0]
     con.execute(f"delete from {table} t using _new n where {key}")  # noqa: S608
-    con.execute(f"insert into {table} select * from _new")  # noqa: S608
+    names = ", ".join(f'"{c}"' for c in (*ds.id_cols, *cols))
+    con.execute(f"insert into {table} by name select {names} from _new")  # noqa: S608
     return {"rows": n, "added": n - existing, "updated": existing - unchanged, "unchanged": unchanged,
             "demo_removed": demo_removed}
 
