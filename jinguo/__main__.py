@@ -14,16 +14,22 @@ from pathlib import Path
 
 def _build(args) -> int:
     from jinguo.build import BuildError, build, is_stale
+    from jinguo.ingest.registers import Busy
 
     if args.if_stale and not is_stale(args.db):
         print(f"up to date: {args.db or 'data/jinguo.duckdb'}")
         return 0
     try:
-        path = build(args.db, scale=args.scale)
+        path = build(args.db, scale=args.scale, demo_fill=args.demo)
     except BuildError as e:
         print(f"build failed, database unchanged: {e}", file=sys.stderr)
         return 2
-    print(f"built {path} (scale {args.scale:g})")
+    except Busy:
+        print("build stopped: an import, revert or other build is still writing (waited "
+              "$JINGUO_LOCK_WAIT s); nothing was changed, try again when it has finished", file=sys.stderr)
+        return 3
+    print(f"built {path} (scale {args.scale:g}, demo {args.demo or 'from $JINGUO_DEMO'}, "
+          f"registers replayed from $JINGUO_DATA_DIR)")
     return 0
 
 
@@ -43,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the database from the files under data/")
     b.add_argument("--scale", type=float, default=1.0, help="demo volume: 1 = national size, 10 = ten times")
     b.add_argument("--db", type=Path, default=None, help="output file (default $JINGUO_DB or data/jinguo.duckdb)")
-    b.add_argument("--if-stale", action="store_true", help="only when missing or older than its sources")
+    b.add_argument("--if-stale", action="store_true", help="only when missing or older than its sources, "
+                   "or when the registers or $JINGUO_DEMO changed")
+    b.add_argument("--demo", choices=["fill", "none"], default=None,
+                   help="fill: demo data where nothing is reported or imported (default, or $JINGUO_DEMO); "
+                        "none: only reported and imported rows (production)")
     b.set_defaults(func=_build)
 
     # Subcommands of other modules register themselves (import, users, serve, brief).

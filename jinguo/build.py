@@ -7,6 +7,7 @@ database untouched, and readers never see a half-built file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -212,13 +213,56 @@ def derive_detail_indicators(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql)
 
 
-def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -> Path:
-    """Build the database at ``path`` atomically; return the path."""
-    path = Path(path or db_path())
+DEMO_MODES = ("fill", "none")
+
+
+def demo_mode() -> str:
+    """``$JINGUO_DEMO`` (fill or none; default fill): what ``make run`` builds with."""
+    mode = os.environ.get("JINGUO_DEMO") or "fill"
+    if mode not in DEMO_MODES:
+        raise BuildError("JINGUO_DEMO", None, f"must be one of {', '.join(DEMO_MODES)}, not {mode!r}")
+    return mode
+
+
+def _without_demo(data: demo.Demo) -> demo.Demo:
+    """Production mode: keep only the reported rows the generator carries (origin = 'reported')."""
+    return demo.Demo(*(df[df["origin"] != "demo"].reset_index(drop=True) for df in (
+        data.matchmaking_event, data.mother_room, data.innovation_studio, data.studio_output,
+        data.indicator_value)))
+
+
+def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED, demo_fill: str | None = None,
+          exclude: frozenset[str] = frozenset(), lock: bool = True, on_replay=None) -> Path:
+    """Build the database at ``path`` atomically from the sources, demo data (``demo_fill``: fill or
+    none, default ``$JINGUO_DEMO`` or fill) and every register batch replayed in order; return the path.
+
+    Holds the write lock (waits up to ``$JINGUO_LOCK_WAIT`` s for an import, then raises
+    :class:`jinguo.ingest.registers.Busy`); ``lock=False`` when the caller already holds it.
+    ``exclude``: batch ids left out (a revert builds without its batch before it commits)."""
+    from jinguo.ingest import registers
+
+    mode = demo_fill or demo_mode()
+    if mode not in DEMO_MODES:
+        raise BuildError("--demo", None, f"must be one of {', '.join(DEMO_MODES)}, not {mode!r}")
+    ctx = registers.write_lock() if lock else contextlib.nullcontext()
+    with ctx:
+        batches = [b for b in registers.active(registers.read_manifest()) if b["id"] not in exclude]
+        return _build(Path(path or db_path()), scale, seed, mode, batches, on_replay)
+
+
+def _build(path: Path, scale: float, seed: int, mode: str, batches: list[dict], on_replay) -> Path:
+    from jinguo.ingest import registers
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    # We hold the write lock: any half-written file beside the target is a killed writer's; sweep it.
+    for pattern in (f"{path.name}.*.building", f"{path.name}.*.building.wal", f"{path.name}.importing.*"):
+        for stale in path.parent.glob(pattern):
+            stale.unlink(missing_ok=True)
     src = read_sources()
     data = demo.generate(src.regions, src.indicators, src.facts, scale=scale, seed=seed,
                          named_studios=src.named_studios, drivers=src.drivers)
+    if mode == "none":
+        data = _without_demo(data)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -236,9 +280,15 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
             _insert(con, "innovation_studio", data.innovation_studio)
             _insert(con, "studio_output", data.studio_output)
             _insert(con, "indicator_value", data.indicator_value)
+            if on_replay:
+                on_replay(tmp)
+            con.execute("begin transaction")
+            registers.replay(con, batches)
+            con.execute("commit")
             derive_detail_indicators(con)
             con.executemany("insert into build_info values (?, ?)", [
-                ("sources", source_digest()), ("scale", f"{scale:g}"), ("seed", str(seed))])
+                ("sources", source_digest()), ("scale", f"{scale:g}"), ("seed", str(seed)), ("demo", mode),
+                ("registers", registers_digest(batches))])
             con.execute("checkpoint")
         finally:
             con.close()
@@ -250,10 +300,34 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
     return path
 
 
+def registers_digest(batches: list[dict]) -> str:
+    """Which batches, in which order, a database holds."""
+    return hashlib.sha256("\n".join(b["id"] for b in batches).encode()).hexdigest()[:16]
+
+
+def build_info(path: Path) -> dict[str, str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return dict(con.execute("select key, value from build_info").fetchall())
+    finally:
+        con.close()
+
+
 def is_stale(path: Path | None = None) -> bool:
-    """True when the database is missing or older than any of its source files."""
+    """True when the database is missing, older than any of its source files, built in another demo mode
+    than ``$JINGUO_DEMO`` asks for, or holds another set of register batches than the manifest lists."""
+    from jinguo.ingest import registers
+
     path = Path(path or db_path())
     if not path.exists():
         return True
     mtime = path.stat().st_mtime
-    return any(f.stat().st_mtime > mtime for f in build_sources())
+    if any(f.stat().st_mtime > mtime for f in build_sources()):
+        return True
+    try:
+        info = build_info(path)
+    except duckdb.Error:
+        return True
+    if info.get("demo", "fill") != demo_mode():
+        return True
+    return info.get("registers") != registers_digest(registers.active(registers.read_manifest()))

@@ -5,6 +5,7 @@ origin labels and download buttons. Pages call these; they hold no SQL.
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +30,9 @@ def tr(key: str, **kw) -> str:
 
 def _year_bounds() -> tuple[int, int]:
     y = data.q("years_available")
-    if y.empty or pd.isna(y["year_min"].iloc[0]):
-        return (2019, 2024)
+    if y.empty or pd.isna(y["year_min"].iloc[0]):   # nothing recorded yet (production, before any import)
+        this = date.today().year
+        return (this, this)
     return int(y["year_min"].iloc[0]), int(y["year_max"].iloc[0])
 
 
@@ -164,3 +166,13 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"dl_xlsx_{key}")
     c3.caption(tr("download.rows", n=len(df)))
+
+
+def data_banner() -> None:
+    """The overview's note on what the figures are: demo data where the database holds demo rows; in
+    production (``--demo none``) before any import, that nothing has been imported yet."""
+    origins = set(data.q("origins_present")["origin"])
+    if "demo" in origins:
+        st.info(tr("app.demo_banner"))
+    elif "imported" not in origins:
+        st.info(tr("registers.empty_page"))

@@ -192,3 +192,8 @@ order by theme, code;
 select min(year) as year_min, max(year) as year_max
 from indicator_value
 where list_contains($rollup_scope, province_code);
+
+-- name: origins_present
+-- Which kinds of rows (reported, demo, imported) the reader's rollups hold: the overview says
+-- "demo data" only where there are demo rows, and "nothing imported yet" in production before imports.
+select distinct origin from indicator_value where list_contains($rollup_scope, province_code) order by origin

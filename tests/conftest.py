@@ -4,6 +4,7 @@ built database (scale 1) for calibration and page tests."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -129,6 +130,13 @@ def app_db(built_db, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _registers_dir(tmp_path, monkeypatch):
+    """Every test gets its own, empty registers folder; none reads or writes data/registers."""
+    monkeypatch.setenv("JINGUO_DATA_DIR", str(tmp_path / "registers"))
+    return tmp_path / "registers"
+
+
+@pytest.fixture(autouse=True)
 def _accounts_db(tmp_path, monkeypatch):
     """Every test gets its own accounts/audit file; none writes data/accounts.db."""
     monkeypatch.setenv("JINGUO_ACCOUNTS_DB", str(tmp_path / "accounts.db"))
@@ -136,3 +144,6 @@ def _accounts_db(tmp_path, monkeypatch):
 
 
 os.environ.setdefault("JINGUO_OFFLINE", "1")
+# Session fixtures (built_db) build before any per-test folder exists: an empty registers folder of their own.
+os.environ["JINGUO_DATA_DIR"] = tempfile.mkdtemp(prefix="jinguo-test-registers-")
+os.environ.pop("JINGUO_DEMO", None)

@@ -244,9 +244,10 @@ def import_1m(path: Path) -> dict:
 
 
 IMPORT_CODE = """
-import json, resource, sys, time, duckdb
-from jinguo import ingest
+import json, os, resource, sys, time, duckdb
 f, db = sys.argv[1], sys.argv[2]
+os.environ["JINGUO_DATA_DIR"] = os.path.join(os.path.dirname(db), "registers")   # the copy's own, empty
+from jinguo import ingest
 t = time.perf_counter(); rep = ingest.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
 stored = duckdb.connect(db, read_only=True).execute(
     "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
@@ -471,6 +472,9 @@ def topic_sections(topics: dict[str, dict]) -> list[str]:
 
 
 def _cli(args) -> int:
+    # The bench's builds and its 1M-row import keep their registers under .bench/, never the operator's
+    # data/registers (an import there would be replayed into the real database by the next build).
+    os.environ["JINGUO_DATA_DIR"] = str(BENCH_DIR / "registers")
     res = {"machine": machine(), "scales": {}}
     for s in [x for x in args.scales.split(",") if x]:
         scale = float(s)

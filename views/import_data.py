@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from jinguo import coords, data, ingest, ui
+from jinguo import coords, data, import_ui, ingest, ui
 from jinguo.db import db_key
 from jinguo.paths import DATA_DIR
 
@@ -28,6 +28,7 @@ with st.expander(t("import.templates")):
         if p.exists():
             cols[i].download_button(f"{lang.upper()} · {ext.upper()}", p.read_bytes(), file_name=p.name,
                                     key=f"tpl_{dataset}_{lang}_{ext}", on_click="ignore")
+import_ui.history(user, lg)
 up = st.file_uploader(t("import.upload"), type=["csv", "xlsx"], key="imp_file")
 if up is None:
     st.stop()
@@ -49,7 +50,7 @@ if len(rep.problems):
     st.dataframe(frame.head(10_000).rename(columns={"row": t("import.col_row"), "column": t("import.col_column"),
                                                     "value": t("import.col_value"), "reason": t("import.col_reason")}),
                  hide_index=True, width="stretch")
-    st.download_button(t("download.csv"), ("\ufeff" + frame.to_csv(index=False)).encode("utf-8"),
+    st.download_button(t("download.csv"), ingest.rejects_csv(rep, lg),
                        file_name=f"{up.name}.rejects.csv", mime="text/csv", key="imp_rejects", on_click="ignore")
 skip = st.checkbox(t("import.skip"), key="imp_skip") if rep.rejected else False
 if good == 0:
@@ -57,7 +58,14 @@ if good == 0:
     st.stop()
 if st.button(t("import.confirm"), type="primary", key="imp_go", disabled=bool(rep.rejected) and not skip):
     path = db_key()[0]
-    ingest.apply(rep, path, up.name, sha, user)
+    try:
+        ingest.apply(rep, path, up.name, sha, user)
+    except ingest.Busy:
+        st.error(t("registers.busy"))
+        st.stop()
+    except ingest.ImportError_ as e:
+        st.error(t(e.key, **e.kw))
+        st.stop()
     st.success(t("import.done", added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
                  rejected=rep.rejected))
     st.cache_data.clear()

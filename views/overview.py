@@ -9,7 +9,7 @@ ui.require_origins(f)
 lg, t = f.lang, ui.tr
 st.title(t("overview.title"))
 st.caption(t("overview.caption", year_from=f.year_from, year_to=f.year_to))
-st.info(t("app.demo_banner"))
+ui.data_banner()
 
 url = pageview.url_params()
 cat = data.q("indicator_catalogue")

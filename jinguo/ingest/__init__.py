@@ -9,12 +9,13 @@ problem, load all or nothing.
 - :mod:`.messages`, :mod:`.templates`, :mod:`.cli`.
 """
 
-from jinguo.ingest.messages import message, report_frame
+from jinguo.ingest.messages import message, rejects_csv, report_frame
 from jinguo.ingest.read import MAX_BYTES, read_table
+from jinguo.ingest.registers import Busy
 from jinguo.ingest.registry import DATASETS, Dataset, Field, ImportError_
 from jinguo.ingest.service import apply, run_import
 from jinguo.ingest.store import load
 from jinguo.ingest.validate import Report, validate
 
-__all__ = ["DATASETS", "MAX_BYTES", "Dataset", "Field", "ImportError_", "Report", "apply", "load", "message",
-           "read_table", "report_frame", "run_import", "validate"]
+__all__ = ["DATASETS", "Busy", "MAX_BYTES", "Dataset", "Field", "ImportError_", "Report", "apply", "load", "message",
+           "read_table", "rejects_csv", "report_frame", "run_import", "validate"]

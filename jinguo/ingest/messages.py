@@ -21,3 +21,14 @@ def report_frame(rep: Report, lang: str = "zh") -> pd.DataFrame:
     p["reason"] = p["reason"].map(lambda k: message(k, lang))
     return p
 
+
+
+def rejects_csv(rep: Report, lang: str = "zh") -> bytes:
+    """The rejects report as CSV (UTF-8 with BOM): the refused cells are repeated back, so every text
+    cell that a spreadsheet would run as a formula (= + - @, tab or CR first) is neutralised with a
+    leading ' exactly as extracts are (jinguo.extract)."""
+    from jinguo.extract import BOM, neutralise, neutralise_frame
+
+    frame = neutralise_frame(report_frame(rep, lang).astype({"value": str}))
+    frame.columns = [neutralise(str(c)) for c in frame.columns]
+    return (BOM + frame.to_csv(index=False)).encode("utf-8")

@@ -52,6 +52,18 @@ def frame(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
         cur.close()
 
 
-def execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
-    """On the connection itself (not a cursor): statements inside the caller's open transaction."""
-    con.execute(sql(name), params or {})
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+    """On the connection itself (a cursor is another connection): statements inside the caller's open
+    transaction, which see its temp tables. Returns the result rows (a DML statement: its row count)."""
+    return con.execute(sql(name), params or {}).fetchall()
+
+
+def frame_with(con: duckdb.DuckDBPyConnection, name: str, relations: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Run ``name`` on its own cursor with the given frames registered under fixed names."""
+    cur = con.cursor()
+    try:
+        for rel, df in relations.items():
+            cur.register(rel, df)
+        return cur.execute(sql(name)).df()
+    finally:
+        cur.close()

@@ -19,7 +19,7 @@ def apply(rep: Report, db: Path | None = None, file_name: str = "", sha256: str 
     """Load a validated report's good rows and write the audit record: the one sequence both the
     import page and :func:`run_import` use."""
     user_name = user.name if user else None
-    load(rep, Path(db or db_path()), file_name, sha256, user_name)
+    load(rep, Path(db or db_path()), file_name, sha256, user_name, province=user.province if user else None)
     try:
         from jinguo import auth
 

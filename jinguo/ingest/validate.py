@@ -15,7 +15,7 @@ import pandas as pd
 
 from jinguo import coords
 from jinguo.access import User, can_import
-from jinguo.ingest.queries import fetch, frame
+from jinguo.ingest.queries import fetch, frame, frame_with
 from jinguo.ingest.read import MAX_BYTES, read_table
 from jinguo.ingest.registry import DATASETS, FALSE, TRUE, Dataset, ImportError_
 
@@ -33,6 +33,7 @@ class Report:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    import_id: str | None = None
 
     @property
     def rejected(self) -> int:
@@ -193,6 +194,7 @@ def validate(data: bytes, dataset: str, con: duckdb.DuckDBPyConnection, crs: str
     if user is not None and user.role != "admin":
         other = prov.notna() & ~prov.map(lambda p: can_import(user, p) if isinstance(p, str) else True)
         probs.append(_problems(other, df.assign(_p=prov), "_p", "import.err_other_province"))
+        probs.append(_foreign_ids(dataset, df, out, con))
     problems = pd.concat([p for p in probs if len(p)], ignore_index=True) if any(len(p) for p in probs) else \
         rep.problems
     problems["value"] = problems["value"].astype(str).str.slice(0, 80)
@@ -229,6 +231,22 @@ def _dataset_checks(dataset, df, out, crs, con) -> list[pd.DataFrame]:
         probs.append(_problems(~out["studio_id"].isin(known) & (out["studio_id"] != ""), df, "studio_id",
                                "import.err_studio"))
     return probs
+
+
+def _foreign_ids(dataset: str, df: pd.DataFrame, out: pd.DataFrame, con) -> pd.DataFrame:
+    """Rows whose id is already used by a row of another province: an import never replaces those
+    (issue 12). The reason says only that the id is taken, never where or by what; the cell shown
+    back is the file's own id."""
+    if dataset not in ("mother_rooms", "matchmaking_events", "studios"):
+        return _problems(pd.Series(False, index=out.index), df, "", "")   # outputs: by their studio's province
+    id_col = DATASETS[dataset].id_cols[0]
+    if id_col not in out:
+        return _problems(pd.Series(False, index=out.index), df, "", "")
+    ids = pd.DataFrame({"id": out[id_col].dropna().unique()})
+    owners = frame_with(con, f"ingest_owner_{dataset}", {"_ids": ids})
+    owner = out[id_col].map(dict(zip(owners["id"], owners["province_code"])))
+    taken = owner.notna() & out["province_code"].notna() & (owner != out["province_code"])
+    return _problems(taken, df, id_col, "import.err_id_taken")
 
 
 def _provinces(dataset, out, con) -> pd.Series:

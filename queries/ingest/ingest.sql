@@ -35,3 +35,34 @@ delete from matchmaking_event where origin = 'demo' and city_code in (select dis
 -- name: ingest_log
 insert into import_log values ($import_id, $imported_at, $dataset, $file_name, $sha256, $added, $updated,
     $unchanged, $rejected, $user_name)
+
+-- name: ingest_set_registers_digest
+-- Which register batches the analytics file holds (compared with the manifest by is_stale).
+insert or replace into build_info values ('registers', $digest)
+
+-- name: ingest_owner_mother_rooms
+-- The province each already-stored id of the file belongs to (the file's ids are registered as _ids).
+select i.id, t.province_code from _ids as i inner join mother_room as t on t.room_id = i.id
+
+-- name: ingest_owner_matchmaking_events
+select i.id, t.province_code from _ids as i inner join matchmaking_event as t on t.event_id = i.id
+
+-- name: ingest_owner_studios
+select i.id, t.province_code from _ids as i inner join innovation_studio as t on t.studio_id = i.id
+
+-- name: ingest_foreign_mother_rooms
+-- Staged rows that would replace a row of another province (checked again at load time, under the lock).
+select count(*) from _new as n inner join mother_room as t on t.room_id = n.room_id
+where t.province_code <> $province
+
+-- name: ingest_foreign_matchmaking_events
+select count(*) from _new as n inner join matchmaking_event as t on t.event_id = n.event_id
+where t.province_code <> $province
+
+-- name: ingest_foreign_studios
+select count(*) from _new as n inner join innovation_studio as t on t.studio_id = n.studio_id
+where t.province_code <> $province
+
+-- name: ingest_foreign_studio_outputs
+select count(*) from _new as n inner join innovation_studio as s on s.studio_id = n.studio_id
+where s.province_code <> $province
