@@ -52,6 +52,49 @@ def _rows_for_table(dataset: str, good: pd.DataFrame, con) -> pd.DataFrame:
     return g[cols]
 
 
+def _stage(con: duckdb.DuckDBPyConnection, rep: Report) -> None:
+    """Stage the good rows in a temp table ``_new`` typed like the target and count what a load would
+    add, update and leave unchanged (into ``rep``). The real load and :func:`plan` both call this, so a
+    dry run says exactly what the load would do."""
+    ds = DATASETS[rep.dataset]
+    rows = _rows_for_table(rep.dataset, rep.good, con)
+    con.register("_rows", rows)
+    # A temp table typed like the target, so comparisons and inserts need no guessing.
+    # Cast from the data itself: DuckDB 2.0 loses the rows of an empty "limit 0" copy filled with
+    # more than one row group (122,880 rows) inside a transaction.
+    typed = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in
+                      con.execute(f"select column_name, column_type from (describe {ds.table})").fetchall())  # noqa: S608
+    con.execute(f"create temp table _new as select {typed} from _rows")  # noqa: S608
+    con.unregister("_rows")
+    key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
+    cols = [c for c in rows.columns if c not in ds.id_cols]
+    same = " and ".join(f"t.{c} is not distinct from n.{c}" for c in cols)
+    table = ds.table
+    existing = con.execute(f"select count(*) from {table} t join _new n on {key}").fetchone()[0]  # noqa: S608
+    unchanged = con.execute(f"select count(*) from {table} t join _new n on {key} where {same}").fetchone()[0]  # noqa: S608,E501
+    rep.added = len(rows) - existing
+    rep.updated = existing - unchanged
+    rep.unchanged = unchanged
+
+
+def plan(rep: Report, con: duckdb.DuckDBPyConnection) -> Report:
+    """What loading ``rep`` into the database behind ``con`` would do (added, updated, unchanged), computed
+    by the load's own staging step inside a transaction that is rolled back; ``con`` may be read-only."""
+    if rep.good is None or rep.good.empty:
+        rep.added = rep.updated = rep.unchanged = 0
+        return rep
+    cur = con.cursor()
+    try:
+        cur.execute("begin transaction")
+        try:
+            _stage(cur, rep)
+        finally:
+            cur.execute("rollback")
+    finally:
+        cur.close()
+    return rep
+
+
 def _lock(path: Path):
     fh = open(str(path) + ".lock", "w")  # noqa: SIM115 - held for the whole import
     fcntl.flock(fh, fcntl.LOCK_EX)
@@ -72,24 +115,9 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
         con = duckdb.connect(str(tmp))
         try:
             con.execute("begin transaction")
-            rows = _rows_for_table(rep.dataset, rep.good, con)
-            con.register("_rows", rows)
-            # A temp table typed like the target, so comparisons and inserts need no guessing.
-            # Cast from the data itself: DuckDB 2.0 loses the rows of an empty "limit 0" copy filled with
-            # more than one row group (122,880 rows) inside a transaction.
-            typed = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in
-                              con.execute(f"select column_name, column_type from (describe {ds.table})").fetchall())  # noqa: S608
-            con.execute(f"create temp table _new as select {typed} from _rows")  # noqa: S608
-            con.unregister("_rows")
+            _stage(con, rep)
             key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
-            cols = [c for c in rows.columns if c not in ds.id_cols]
-            same = " and ".join(f"t.{c} is not distinct from n.{c}" for c in cols)
             table = ds.table
-            existing = con.execute(f"select count(*) from {table} t join _new n on {key}").fetchone()[0]  # noqa: S608
-            unchanged = con.execute(f"select count(*) from {table} t join _new n on {key} where {same}").fetchone()[0]  # noqa: S608,E501
-            rep.added = len(rows) - existing
-            rep.updated = existing - unchanged
-            rep.unchanged = unchanged
             if rep.dataset == "studios":
                 execute(con, "ingest_replace_demo_studio_outputs")
             if rep.dataset in ("mother_rooms", "matchmaking_events", "studios"):
