@@ -25,6 +25,7 @@ from jinguo.ingest.cells import norm_header, note
 from jinguo.ingest.registry import DATASETS, ImportError_
 
 MAX_BYTES = 200 * 1024 * 1024
+UPLOAD_TYPES = ("csv", "txt", "xls", "xlsx", "xlsm", "xlsb", "ods", "et")
 HEADER_SEARCH = 30
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "total", "sum")
 FOOTER_WORDS = ("填表人", "填报人", "制表人", "审核人", "负责人", "填表日期", "填报日期", "注：", "注:", "备注：", "说明：")

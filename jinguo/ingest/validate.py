@@ -154,7 +154,9 @@ def validate(data: bytes, dataset: str, con: duckdb.DuckDBPyConnection, crs: str
         rep.notes.append("import.note_unknown_columns:" + "、".join(unknown[:10]))
     if missing:
         names = "、".join(next(f.zh for f in ds.fields if f.name == m) + f"/{m}" for m in missing)
-        raise ImportError_("import.missing_columns", columns=names)
+        err = ImportError_("import.missing_columns", columns=names)
+        err.report = rep           # headers and first rows, so the page can offer a mapping by hand
+        raise err
     if not len(df):
         raise ImportError_("import.empty")
     probs: list[pd.DataFrame] = []
