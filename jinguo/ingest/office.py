@@ -124,9 +124,11 @@ class Workbook:
             if self.kind == "xls":
                 if self._xlrd is not None:
                     return bool(self._xlrd.datemode)
-                import xlrd
-
-                return bool(xlrd.open_workbook(file_contents=self._data, on_demand=True).datemode)
+                return _biff_1904(self._data)
+            if self.kind == "ods":
+                with zipfile.ZipFile(io.BytesIO(self._data)) as z:
+                    head = z.read("content.xml")[:200_000]
+                return re.search(rb'null-date[^>]*date-value="1904-01-01"', head) is not None
         except Exception:  # noqa: BLE001 - an unreadable flag means the default (1900) system
             return False
         return False
@@ -182,6 +184,31 @@ def open_workbook(data: bytes) -> Workbook:
     if kind in ("text", "zip"):
         raise NotAWorkbook("import.not_table")
     return Workbook(data, kind)
+
+
+def _biff_1904(data: bytes) -> bool:
+    """The DATEMODE record of an .xls workbook's globals (xlrd's open_workbook would parse every shared
+    string first: seconds for a full sheet)."""
+    import struct
+
+    from xlrd import compdoc
+
+    cd = compdoc.CompDoc(data)
+    for name in ("Workbook", "Book"):
+        mem, base, size = cd.locate_named_stream(name)
+        if mem is not None:
+            break
+    else:
+        return False
+    pos, end = base, base + size
+    while pos + 4 <= end:
+        rtype, rlen = struct.unpack_from("<HH", mem, pos)
+        if rtype == 0x0022:                  # DATEMODE: 1 = 1904 system
+            return struct.unpack_from("<H", mem, pos + 4)[0] == 1
+        if rtype == 0x000A:                  # EOF of the globals
+            return False
+        pos += 4 + rlen
+    return False
 
 
 def _xlrd_row(sh, i: int, datemode: int) -> list:
@@ -240,8 +267,11 @@ def _to_frame(rows) -> pd.DataFrame:
         width = max((len(r) for r in chunk), default=0)
         while len(cols) < width:
             cols.append([pd.Series([""] * n, dtype="str")] if n else [])
+        even = all(len(r) == width for r in chunk)
         for j, parts in enumerate(cols):
-            vals = [cell_text(r[j]) if j < len(r) else "" for r in chunk]
+            vals = [r[j] for r in chunk] if even else [r[j] if j < len(r) else "" for r in chunk]
+            if not all(v.__class__ is str for v in vals):      # a text column costs no call per cell
+                vals = [cell_text(v) for v in vals]
             parts.append(pd.Series(vals, dtype="str"))
 
     chunk: list[list] = []
