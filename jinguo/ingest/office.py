@@ -170,6 +170,7 @@ class Workbook:
         rows, merges = self._rows(info)
         frame = _to_frame(rows)
         self._loaded.clear()         # calamine holds the whole sheet in memory: let it go
+        _give_back()
         return RawSheet(info, frame, merges)
 
     def close(self) -> None:
@@ -177,6 +178,18 @@ class Workbook:
         if self._wb is not None:
             self._wb.close()
         self._data = b""
+
+
+def _give_back() -> None:
+    """Return the freed heap to the system. calamine's cells are millions of small allocations in glibc's
+    heap; freed, they stay in the process unless trimmed, and pandas/Arrow (another allocator) cannot reuse
+    them, so a 1M-row sheet would add ~1 GB to the import's peak."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):       # not glibc: nothing to do
+        pass
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -259,20 +272,25 @@ def cell_text(v) -> str:
 
 
 def _to_frame(rows) -> pd.DataFrame:
-    """Row lists -> frame of Arrow strings, converted CHUNK rows at a time."""
-    cols: list[list[pd.Series]] = []
+    """Row lists -> frame of Arrow strings, converted CHUNK rows at a time (a text column goes to Arrow in
+    one call; only columns holding numbers, dates or booleans are converted cell by cell)."""
+    import pyarrow as pa
+
+    cols: list[list] = []
     n = 0
 
     def flush(chunk):
         width = max((len(r) for r in chunk), default=0)
         while len(cols) < width:
-            cols.append([pd.Series([""] * n, dtype="str")] if n else [])
+            cols.append([pa.array([""] * n, type=pa.large_string())] if n else [])
         even = all(len(r) == width for r in chunk)
         for j, parts in enumerate(cols):
             vals = [r[j] for r in chunk] if even else [r[j] if j < len(r) else "" for r in chunk]
-            if not all(v.__class__ is str for v in vals):      # a text column costs no call per cell
-                vals = [cell_text(v) for v in vals]
-            parts.append(pd.Series(vals, dtype="str"))
+            try:
+                arr = pa.array(vals, type=pa.large_string())
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                arr = pa.array([cell_text(v) for v in vals], type=pa.large_string())
+            parts.append(arr)
 
     chunk: list[list] = []
     for r in rows:
@@ -284,9 +302,10 @@ def _to_frame(rows) -> pd.DataFrame:
     if chunk:
         flush(chunk)
         n += len(chunk)
-    data = {j: (pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True))
-            for j, parts in enumerate(cols)}
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    data = {j: pd.Series(pa.chunked_array(parts, type=pa.large_string()).to_pandas(types_mapper={
+        pa.large_string(): dtype}.get)) for j, parts in enumerate(cols)}
+    frame = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(n))
     # Trailing columns with nothing in them (a sheet formatted far to the right) are dropped.
     keep = len(frame.columns)
     while keep and not (frame[keep - 1] != "").any():
