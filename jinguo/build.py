@@ -28,10 +28,12 @@ THEMES = ("matchmaking", "mother_rooms", "innovation", "childcare", "rights", "o
           "psych_care", "skills")
 FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_start", "period_end",
                 "value", "unit", "qualifier", "quote"]
-FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note"]
+FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note", "scope", "assumed"]
+SCOPES = ("", "network")            # '' = the region_code; network = a company's whole national network
+ASSUMPTIONS = {"period", "unit"}    # what the reading assumed, shown beside the figure
 STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
 INDICATOR_COLUMNS = ["code", "theme", "name_zh", "name_en", "unit_zh", "unit_en", "agg", "numerator",
-                     "denominator", "factor", "detail_table", "headline"]
+                     "denominator", "factor", "detail_table", "headline", "since"]
 
 
 class BuildError(ValueError):
@@ -49,6 +51,7 @@ class Sources:
     indicators: pd.DataFrame
     facts: pd.DataFrame
     named_studios: pd.DataFrame
+    drivers: pd.DataFrame
 
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict]]:
@@ -89,6 +92,8 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
             raise BuildError(path, line, "a ratio needs numerator, denominator and factor (and only a ratio)")
         if r["headline"] not in ("0", "1"):
             raise BuildError(path, line, "headline must be 0 or 1")
+        if r["since"] and not re.fullmatch(r"(19|20)\d\d", r["since"]):
+            raise BuildError(path, line, f"since must be empty or the year the programme started, not {r['since']!r}")
         rows.append(r)
     df = pd.DataFrame(rows)
     for code_col in ("numerator", "denominator"):
@@ -98,6 +103,7 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
     df = df.replace({"": None})
     df["factor"] = pd.to_numeric(df["factor"])
     df["headline"] = df["headline"] == "1"
+    df["since"] = pd.to_numeric(df["since"]).astype("Int64")
     return df
 
 
@@ -126,12 +132,16 @@ def read_facts(indicators: pd.DataFrame, regions: pd.DataFrame, path: Path | Non
             raise BuildError(path, line, f"value {r['value']!r} is not a number") from None
         if r["qualifier"] not in ("exact", "approx", "at_least"):
             raise BuildError(path, line, f"qualifier must be exact, approx or at_least, not {r['qualifier']!r}")
+        if r["scope"] not in SCOPES or (r["scope"] == "network") != (r["region_code"] == "100000"):
+            raise BuildError(path, line, "scope must be empty, or network with region_code 100000 (national)")
+        if not set(filter(None, r["assumed"].split(";"))) <= ASSUMPTIONS:
+            raise BuildError(path, line, f"assumed must list period and/or unit separated by ';', not {r['assumed']!r}")
         if not r["quote"].strip() or not r["reporter"].strip() or not r["unit"].strip():
             raise BuildError(path, line, "reporter, unit and quote are required")
         rows.append(r)
     df = pd.DataFrame(rows, columns=FACT_FILE_COLUMNS)
     df["value"] = df["value"].astype(float)
-    for col in ("indicator_code", "subject", "note"):
+    for col in ("indicator_code", "subject", "note", "scope", "assumed"):
         df[col] = df[col].replace({"": None})
     return df
 
@@ -158,11 +168,25 @@ def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | 
     return pd.DataFrame(rows, columns=STUDIO_COLUMNS)
 
 
+def read_drivers(path: Path | None = None) -> pd.DataFrame:
+    """Province population and urban share (2020 census) that size the demo data."""
+    path = path or DATA_DIR / "drivers" / "provinces.csv"
+    try:
+        return demo.read_drivers(path)
+    except (ValueError, pd.errors.ParserError) as err:
+        raise BuildError(path, None, str(err).removeprefix(f"{path}: ")) from None
+
+
 def read_sources() -> Sources:
     regions = load_regions()
     indicators = read_indicators()
     facts = read_facts(indicators, regions)
-    return Sources(regions, indicators, facts, read_named_studios(facts, regions))
+    drivers = read_drivers()
+    provinces = regions.loc[(regions["level"] == "province") & regions["mainland"], "adcode"]
+    missing = sorted(set(provinces) - set(drivers.index))
+    if missing:
+        raise BuildError(DATA_DIR / "drivers" / "provinces.csv", None, f"no row for provinces {missing}")
+    return Sources(regions, indicators, facts, read_named_studios(facts, regions), drivers)
 
 
 def source_digest() -> str:
@@ -194,7 +218,7 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
     path.parent.mkdir(parents=True, exist_ok=True)
     src = read_sources()
     data = demo.generate(src.regions, src.indicators, src.facts, scale=scale, seed=seed,
-                         named_studios=src.named_studios)
+                         named_studios=src.named_studios, drivers=src.drivers)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

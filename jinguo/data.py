@@ -110,6 +110,7 @@ def facts_table(facts: pd.DataFrame, lang: str) -> pd.DataFrame:
               for s, e in zip(facts["period_start"], facts["period_end"])]
     region = facts["region_en"] if lang == "en" else facts["region_zh"]
     indicator = facts["indicator_en"] if lang == "en" else facts["indicator_zh"]
+    assumed = facts["assumption_en"] if lang == "en" else facts["assumption_zh"]
     return pd.DataFrame({
         t("src.col_id"): facts["fact_id"],
         t("common.reporter"): facts["reporter"],
@@ -118,6 +119,7 @@ def facts_table(facts: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("src.col_subject"): facts["subject"].fillna(""),
         t("src.col_period"): period,
         t("src.col_value"): (qual + pd.Series(value, index=facts.index)),
+        t("src.col_assumed"): assumed.fillna(""),
         t("common.quote"): facts["quote"],
         t("src.col_note"): facts["note"].fillna(""),
         t("origin.column"): facts["origin"],

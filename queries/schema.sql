@@ -62,8 +62,53 @@ create table reported_fact (
 create table reported_fact_context (
     fact_id varchar primary key references reported_fact (fact_id),
     subject varchar,                     -- a person, studio, company or event; null for region totals
-    note varchar
+    note varchar,
+    scope varchar check (scope in ('network')),  -- null: the region; network: the subject's whole
+                                                 -- national network (region_code 100000)
+    assumed varchar                      -- what the reading assumed: 'period', 'unit' or 'period;unit'
 );
+
+-- How each reported figure was read, in words to show beside it (zh and en): its scope (a region,
+-- or a company's whole network, e.g. 中通快递（全网）), an assumed period or unit, and a unit that
+-- differs from its indicator's (个 read as 期, 人 as 人次).
+create view reported_fact_reading as
+with base as (
+    select
+        f.fact_id,
+        c.subject,
+        c.note,
+        c.scope,
+        i.name_zh as indicator_zh,
+        i.name_en as indicator_en,
+        case when c.scope = 'network' then c.subject || '（全网）' else r.name_zh end as region_zh,
+        case when c.scope = 'network' then c.subject || ' (whole network)' else r.name_en end as region_en,
+        case when f.period_start = f.period_end then strftime(f.period_end, '%Y-%m-%d')
+            else strftime(f.period_start, '%Y-%m-%d') || '–' || strftime(f.period_end, '%Y-%m-%d')
+        end as period_text,
+        contains(coalesce(c.assumed, ''), 'period') as period_assumed,
+        contains(coalesce(c.assumed, ''), 'unit') as unit_assumed,
+        f.unit,
+        i.unit_zh as indicator_unit_zh,
+        i.unit_en as indicator_unit_en,
+        i.unit_zh is not null and i.unit_zh <> f.unit as unit_differs
+    from reported_fact as f
+    left join reported_fact_context as c using (fact_id)
+    left join region as r on r.adcode = f.region_code
+    left join indicator as i on i.code = f.indicator_code
+)
+select
+    fact_id, subject, note, scope, indicator_zh, indicator_en, region_zh, region_en,
+    concat_ws('；',
+        case when period_assumed then '期间为推定：' || period_text end,
+        case when unit_assumed then '单位为推定：' || unit end,
+        case when unit_differs then '原文单位“' || unit || '”，指标按“' || indicator_unit_zh || '”计' end
+    ) as assumption_zh,
+    concat_ws('; ',
+        case when period_assumed then 'period assumed: ' || period_text end,
+        case when unit_assumed then 'unit assumed: ' || unit end,
+        case when unit_differs then 'reported in “' || unit || '”, counted as ' || indicator_unit_en end
+    ) as assumption_en
+from base;
 
 create table matchmaking_event (
     event_id varchar primary key,

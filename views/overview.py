@@ -101,6 +101,7 @@ rep = None
 if not facts.empty:
     rep = facts.assign(year=facts["period_end"].dt.year,
                        text=[f"📄 {r.reporter}: {fmt.with_unit(r.value, r.unit, lg)}<br>{r.quote[:60]}…"
+                             + (f"<br>{a}" if (a := r.assumption_en if lg == "en" else r.assumption_zh) else "")
                              for r in facts.itertuples()])
     # A multi-year flow is a total over its period: mark it only where a yearly point is comparable.
     rep = rep[(rep["period_start"].dt.year == rep["period_end"].dt.year)]
