@@ -283,9 +283,9 @@ def _to_frame(rows) -> pd.DataFrame:
         width = max((len(r) for r in chunk), default=0)
         while len(cols) < width:
             cols.append([pa.array([""] * n, type=pa.large_string())] if n else [])
-        even = all(len(r) == width for r in chunk)
-        for j, parts in enumerate(cols):
-            vals = [r[j] for r in chunk] if even else [r[j] if j < len(r) else "" for r in chunk]
+        if not all(len(r) == width for r in chunk):
+            chunk = [r + [""] * (width - len(r)) for r in chunk]
+        for parts, vals in zip(cols, zip(*chunk)):         # transposed in C, one tuple per column
             try:
                 arr = pa.array(vals, type=pa.large_string())
             except (pa.ArrowTypeError, pa.ArrowInvalid):

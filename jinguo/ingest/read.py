@@ -156,6 +156,10 @@ def _read_workbook(data: bytes, kind: str, sheet, known) -> Table:
         (info, at, _), matching = _pick_sheet(wb, sheet, known)
         raw = wb.read(info)
         epoch = wb.epoch1904
+    except ImportError_:
+        raise
+    except Exception:  # noqa: BLE001 - a sheet the reader cannot parse is one message, never a traceback
+        raise ImportError_("import.not_workbook") from None
     finally:
         wb.close()
     notes: list[str] = []
