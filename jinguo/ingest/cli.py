@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinguo import coords
 from jinguo.access import User
+from jinguo.ingest import mappings
 from jinguo.ingest.messages import message, rejects_csv
 from jinguo.ingest.read import MAX_BYTES
 from jinguo.ingest.registers import Busy
@@ -29,8 +30,12 @@ def _cli(args) -> int:
         return 2
     user = User(args.user, "data_officer", args.province) if args.province else None
     try:
+        given = mappings.parse(args.map)
+        mappings.check(args.dataset, given)
+        mapping = {**mappings.remembered(args.province, args.dataset), **given}
         rep = run_import(args.dataset, path, db=args.db, crs=args.crs, dry_run=args.dry_run,
-                         skip_bad_rows=args.skip_bad_rows, user=user, max_bytes=args.max_bytes)
+                         skip_bad_rows=args.skip_bad_rows, user=user, max_bytes=args.max_bytes,
+                         sheet=args.sheet, mapping=mapping)
     except ImportError_ as e:
         print(i18n.t(e.key, lang).format(**e.kw), file=sys.stderr)
         return 2
@@ -43,15 +48,18 @@ def _cli(args) -> int:
         rj = path.with_name(path.name + ".rejects.csv")
         rj.write_bytes(rejects_csv(rep, lang))
         print(i18n.t("import.rejects_file", lang).format(path=rj))
-    print(i18n.t("import.summary", lang).format(added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
-                                                 rejected=rep.rejected))
     if args.dry_run:
+        print(i18n.t("import.plan", lang).format(added=rep.added, updated=rep.updated, unchanged=rep.unchanged,
+                                                  rejected=rep.rejected))
         print(i18n.t("import.dry_run", lang))
+    else:
+        print(i18n.t("import.summary", lang).format(added=rep.added, updated=rep.updated,
+                                                     unchanged=rep.unchanged, rejected=rep.rejected))
     return 1 if rep.rejected and not args.skip_bad_rows else 0
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("import", help="validate and load a register (CSV/XLSX), all or nothing")
+    p = sub.add_parser("import", help="validate and load a register (CSV, XLS, XLSX, XLSM, ODS, WPS ET), all or nothing")
     p.add_argument("dataset", choices=[*DATASETS, "templates"])
     p.add_argument("file", help="the CSV/XLSX file (for 'templates': the output folder)")
     p.add_argument("--crs", default="gcj02", type=coords.normalise_crs, help="wgs84, gcj02 or bd09 (rooms)")
@@ -62,6 +70,10 @@ def add_parser(sub) -> None:
     p.add_argument("--user", default=None, help="who imports (recorded in import_log)")
     p.add_argument("--province", default=None, help="restrict to this province (a data officer's)")
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES)
+    p.add_argument("--sheet", default=None, help="the sheet to read: its name or its position from 1 "
+                   "(default: the sheet whose header matches best)")
+    p.add_argument("--map", action="append", metavar="HEADER=FIELD", help="read the column HEADER as FIELD "
+                   "(repeatable); with --province, mappings saved on the import page apply too")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(func=_cli)
     add_ops_parsers(sub)

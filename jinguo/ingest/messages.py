@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from jinguo.ingest.validate import Report
 
 
 def message(key: str, lang: str = "zh") -> str:
-    """A report reason or note key (with ':args') in the user's language."""
+    """A report reason or note key in the user's language: ``key:arg`` fills ``{arg}``;
+    ``key:{"column": …}`` (written by ``cells.note``) fills the named placeholders."""
     from jinguo import i18n
 
     k, _, arg = key.partition(":")
     text = i18n.t(k, lang) if i18n.has(k, lang) else k
+    if arg.startswith("{"):
+        try:
+            return text.format(**json.loads(arg))
+        except (ValueError, KeyError):
+            return text
     return text.format(arg=arg) if "{arg}" in text else text
 
 

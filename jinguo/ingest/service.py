@@ -9,7 +9,7 @@ import duckdb
 
 from jinguo.access import User
 from jinguo.ingest.read import MAX_BYTES
-from jinguo.ingest.store import load
+from jinguo.ingest.store import load, plan
 from jinguo.ingest.validate import Report, validate
 from jinguo.paths import db_path
 
@@ -31,13 +31,20 @@ def apply(rep: Report, db: Path | None = None, file_name: str = "", sha256: str 
 
 
 def run_import(dataset: str, path: Path, db: Path | None = None, crs: str = "gcj02", dry_run: bool = False,
-               skip_bad_rows: bool = False, user: User | None = None, max_bytes: int = MAX_BYTES) -> Report:
-    """Validate ``path`` and, unless dry-run or any row is bad (without skip_bad_rows), load it."""
+               skip_bad_rows: bool = False, user: User | None = None, max_bytes: int = MAX_BYTES,
+               sheet: str | int | None = None, mapping: dict[str, str] | None = None) -> Report:
+    """Validate ``path`` and, unless dry-run or any row is bad (without skip_bad_rows), load it.
+
+    A dry run computes what the load would add, update and leave unchanged with the load's own staging
+    step (:func:`store.plan`), on a temp table dropped afterwards."""
     data = Path(path).read_bytes()
     live = Path(db or db_path())
     con = duckdb.connect(str(live), read_only=True)
     try:
-        rep = validate(data, dataset, con, crs=crs, user=user, file_name=Path(path).name, max_bytes=max_bytes)
+        rep = validate(data, dataset, con, crs=crs, user=user, file_name=Path(path).name, max_bytes=max_bytes,
+                       sheet=sheet, mapping=mapping)
+        if dry_run:
+            plan(rep, con)
     finally:
         con.close()
     if dry_run or (rep.rejected and not skip_bad_rows) or rep.good is None or rep.good.empty:

@@ -76,14 +76,8 @@ def apply_staged(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]
     # Columns of the table that the staged rows carry: a batch kept before a column was added to the
     # schema replays with that column at its default (insert by name). Names come from the table's own
     # description, so a batch file cannot bring a name of its own into the SQL text.
-    staged = {r[0] for r in con.execute("describe _new").fetchall()}
-    cols = [r[0] for r in con.execute(f"describe {table}").fetchall()  # noqa: S608
-            if r[0] not in ds.id_cols and r[0] in staged]
+    cols, counts = count_staged(con, dataset)
     key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
-    same = " and ".join(f"t.{c} is not distinct from n.{c}" for c in cols)
-    n = con.execute("select count(*) from _new").fetchone()[0]
-    existing = con.execute(f"select count(*) from {table} t join _new n on {key}").fetchone()[0]  # noqa: S608
-    unchanged = con.execute(f"select count(*) from {table} t join _new n on {key} where {same}").fetchone()[0]  # noqa: S608,E501
     demo_removed = 0
     if dataset == "studios":
         execute(con, "ingest_replace_demo_studio_outputs")
@@ -92,8 +86,47 @@ def apply_staged(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]
     con.execute(f"delete from {table} t using _new n where {key}")  # noqa: S608
     names = ", ".join(f'"{c}"' for c in (*ds.id_cols, *cols))
     con.execute(f"insert into {table} by name select {names} from _new")  # noqa: S608
-    return {"rows": n, "added": n - existing, "updated": existing - unchanged, "unchanged": unchanged,
-            "demo_removed": demo_removed}
+    return {**counts, "demo_removed": demo_removed}
+
+
+def count_staged(con: duckdb.DuckDBPyConnection, dataset: str) -> tuple[list[str], dict[str, int]]:
+    """What applying the staged ``_new`` rows would do: (the non-key columns compared, counts of rows,
+    added, updated, unchanged). Reads only, so :func:`plan` runs it on a read-only connection and the
+    dry run says exactly what the load would do."""
+    ds = DATASETS[dataset]
+    table = ds.table
+    # Columns of the table that the staged rows carry: a batch kept before a column was added to the
+    # schema replays with that column at its default (insert by name). Names come from the table's own
+    # description, so a batch file cannot bring a name of its own into the SQL text.
+    staged = {r[0] for r in con.execute("describe _new").fetchall()}
+    cols = [r[0] for r in con.execute(f"describe {table}").fetchall()  # noqa: S608
+            if r[0] not in ds.id_cols and r[0] in staged]
+    key = " and ".join(f"t.{c} = n.{c}" for c in ds.id_cols)
+    same = " and ".join(f"t.{c} is not distinct from n.{c}" for c in cols)
+    n = con.execute("select count(*) from _new").fetchone()[0]
+    existing = con.execute(f"select count(*) from {table} t join _new n on {key}").fetchone()[0]  # noqa: S608
+    unchanged = con.execute(f"select count(*) from {table} t join _new n on {key} where {same}").fetchone()[0]  # noqa: S608,E501
+    return cols, {"rows": n, "added": n - existing, "updated": existing - unchanged, "unchanged": unchanged}
+
+
+def plan(rep: Report, con: duckdb.DuckDBPyConnection) -> Report:
+    """What loading ``rep`` into the database behind ``con`` would do (added, updated, unchanged), computed
+    by the load's own staging and counting steps on a cursor of its own; ``con`` may be read-only (the
+    staged rows live in a temp table, dropped afterwards)."""
+    if rep.good is None or rep.good.empty:
+        rep.added = rep.updated = rep.unchanged = 0
+        return rep
+    cur = con.cursor()
+    try:
+        stage(cur, rep.dataset, rep.good)
+        try:
+            _, counts = count_staged(cur, rep.dataset)
+        finally:
+            cur.execute("drop table if exists _new")
+    finally:
+        cur.close()
+    rep.added, rep.updated, rep.unchanged = counts["added"], counts["updated"], counts["unchanged"]
+    return rep
 
 
 def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str = "",
