@@ -59,6 +59,18 @@ def init_from_url() -> None:
     st.session_state["_url_seeded"] = True
 
 
+def _clamp_years(value, years: tuple[int, int]) -> tuple[int, int]:
+    """The stored year range kept inside the years the reader's data has now. The bounds change with the
+    reader (the public's data has fewer years than a signed-in viewer's) and with imports; a stored value
+    outside them would make the slider raise. A range entirely outside falls back to all the years."""
+    try:
+        lo, hi = (int(v) for v in value)
+    except (TypeError, ValueError):
+        return years
+    lo, hi = max(lo, years[0]), min(hi, years[1])
+    return (lo, hi) if lo <= hi else years
+
+
 def sidebar_filters() -> state.Filters:
     """Render the global filters; store and return them, and mirror them in the URL."""
     provs = mainland_provinces()
@@ -74,6 +86,7 @@ def sidebar_filters() -> state.Filters:
         st.multiselect(i18n.t("filters.provinces", lg), options=list(provs["adcode"]), key="f_prov",
                        format_func=lambda c: names.get(c, c), placeholder=i18n.t("filters.provinces_all", lg))
         if years[0] < years[1]:
+            st.session_state["f_years"] = _clamp_years(st.session_state.get("f_years"), years)
             st.slider(i18n.t("filters.years", lg), min_value=years[0], max_value=years[1], key="f_years")
         else:
             st.session_state["f_years"] = years
@@ -81,7 +94,7 @@ def sidebar_filters() -> state.Filters:
                  key="f_origin", format_func=lambda o: f"{ORIGIN_ICON[o]} {i18n.t('origin.' + o, lg)}")
         st.caption(i18n.t("filters.share_hint", lg))
     chosen = tuple(st.session_state.get("f_prov") or ())
-    y_from, y_to = st.session_state.get("f_years") or years
+    y_from, y_to = _clamp_years(st.session_state.get("f_years"), years)
     origins = tuple(o for o in state.ORIGINS if o in (st.session_state.get("f_origin") or []))
     f = state.Filters(provinces=chosen or tuple(provs["adcode"]), year_from=int(y_from), year_to=int(y_to),
                       origins=origins, lang=lg, all_provinces=not chosen)

@@ -58,6 +58,11 @@ def c_indicator_catalogue(con):
     assert by(df, "code", "agg")["ratio_c"] == "ratio"
 
 
+def c_origins_present(con):
+    # make_tiny's indicator rows are all demo (its reported and imported rows are detail rows only)
+    assert rows(query(con, "origins_present"), "origin") == [("demo",)]
+
+
 def c_years_available(con):
     assert rows(query(con, "years_available"), "year_min", "year_max") == [(2022, 2023)]
 
