@@ -84,6 +84,17 @@ def _names(key: tuple) -> pd.DataFrame:
     return sql.run(_connection(key), "region_names", sql.Scope.everything())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _span(key: tuple) -> pd.DataFrame:
+    return sql.run(_connection(key), "years_available", sql.Scope.everything())
+
+
+def year_span() -> pd.DataFrame:
+    """First and last year the dashboard holds, the same for every reader (a span of years discloses
+    nothing), so a shared link's years survive being opened signed out and then signing in."""
+    return _span(db.db_key())
+
+
 def region_names() -> pd.DataFrame:
     return _names(db.db_key())
 

@@ -29,7 +29,7 @@ def tr(key: str, **kw) -> str:
 
 
 def _year_bounds() -> tuple[int, int]:
-    y = data.q("years_available")
+    y = data.year_span()
     if y.empty or pd.isna(y["year_min"].iloc[0]):   # nothing recorded yet (production, before any import)
         this = date.today().year
         return (this, this)
