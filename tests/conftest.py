@@ -3,6 +3,7 @@ built database (scale 1) for calibration and page tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -105,13 +106,29 @@ def tiny(tiny_db):
     con.close()
 
 
+@contextlib.contextmanager
+def empty_registers(tmp_path_factory):
+    """Build a session fixture with a registers folder of its own, empty: imports made earlier in the
+    session (by browser servers, subprocesses) must never be replayed into the shared built database."""
+    old = os.environ.get("JINGUO_DATA_DIR")
+    os.environ["JINGUO_DATA_DIR"] = str(tmp_path_factory.mktemp("registers-empty"))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("JINGUO_DATA_DIR", None)
+        else:
+            os.environ["JINGUO_DATA_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     """The real build at scale 1 from the committed data files, in a temp folder."""
     from jinguo.build import build
 
     path = tmp_path_factory.mktemp("built") / "jinguo.duckdb"
-    build(path, scale=1.0)
+    with empty_registers(tmp_path_factory):
+        build(path, scale=1.0)
     return path
 
 

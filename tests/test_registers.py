@@ -123,8 +123,11 @@ def test_a_2025_import_reaches_the_rollups_the_derived_stocks_and_the_year_slide
 
 @pytest.fixture(scope="session")
 def none_db(tmp_path_factory):
+    from tests.conftest import empty_registers
+
     path = tmp_path_factory.mktemp("none") / "jinguo.duckdb"
-    build(path, scale=1, demo_fill="none")
+    with empty_registers(tmp_path_factory):
+        build(path, scale=1, demo_fill="none")
     return path
 
 

@@ -52,7 +52,7 @@ class Served:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT),
-               "JINGUO_RUN_LOG": str(self.runlog)}
+               "JINGUO_RUN_LOG": str(self.runlog), "JINGUO_DATA_DIR": str(tmp / "registers")}
         self.out = tmp / "serve.out"
         with open(self.out, "wb") as f:
             self.proc = subprocess.Popen([sys.executable, "-m", "jinguo", "serve", "--replicas", "2", "--port",
