@@ -32,7 +32,7 @@ groups: dict[str, list] = {}
 for spec in PAGES:
     if not (here / spec.script).exists() or not access.can_open(spec.key, user):
         continue
-    is_first = not groups
+    is_first = not groups and user.role != "public"
     groups.setdefault(i18n.t(f"nav.group_{spec.group}", lg), []).append(
         st.Page(spec.script, title=i18n.t(f"nav.{spec.key}", lg), icon=spec.icon, url_path=spec.url,
                 default=is_first))
@@ -40,7 +40,16 @@ if not groups:  # nothing this reader may open yet (e.g. the public before the m
     ui.account_box()
     st.info(i18n.t("app.sign_in_needed", lg))
     st.stop()
-nav = st.navigation(groups)
+if user.role == "public":
+    # The public's one page is the room finder. As the default page it would live at "/", and its own URL
+    # (/mother-rooms?room=ID, printed on doors as a QR code) would say "Page not found": land on it instead.
+    finder = next(iter(groups.values()))[0]
+
+    def land():
+        st.switch_page(finder, query_params=st.query_params.to_dict())
+
+    groups = {"": [st.Page(land, title=finder.title, url_path="start", default=True), *next(iter(groups.values()))]}
+nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
 ui.sidebar_filters()
 ui.account_box()
 nav.run()

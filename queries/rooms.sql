@@ -23,7 +23,7 @@ select
     has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
     open_time, close_time, open_days, opened_date, digital, navigable,
     case when $public_only then null else contact end as contact,
-    origin
+    service_area, origin
 from r
 where $q = '' or list_bool_and(list_transform(
     string_split(replace(trim($q), '　', ' '), ' '),
@@ -58,7 +58,7 @@ select
     open_time, close_time, open_days, digital, navigable,
     case when $public_only then null else contact end as contact,
     round(distance_m, 1) as distance_m,
-    origin
+    service_area, origin
 from dist
 where distance_m <= $radius_m
 order by distance_m, room_id
@@ -193,3 +193,36 @@ where list_contains($scope, province_code)
     and list_contains($origins, origin)
 order by room_id
 limit $limit;
+
+-- name: rooms_one
+-- One room by id, inside $scope (an internal room is absent for the public), with
+-- the region names for its page; the contact only when not $public_only.
+select
+    m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat, m.kind,
+    m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable, m.internal,
+    case when $public_only then null else m.contact end as contact,
+    m.service_area, m.origin
+from mother_room as m
+where m.room_id = $room_id
+    and list_contains($scope, m.province_code)
+    and not ($public_only and m.internal);
+
+-- name: rooms_mobile_near
+-- Mobile rooms (buses) serving district $district: those whose service area lists
+-- it or its city $city, or, with no service area, whose base is in $city. Never
+-- ranked by distance: a bus is not at its base.
+select
+    room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
+    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+    open_time, close_time, open_days, digital, navigable,
+    service_area, origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($origins, origin)
+    and kind = 'mobile_bus'
+    and (list_has_any(string_split(coalesce(service_area, ''), ','), [$district, $city])
+        or (service_area is null and city_code = $city))
+order by list_contains(string_split(coalesce(service_area, ''), ','), $district) desc, room_id
+limit $n;

@@ -152,7 +152,10 @@ create table mother_room (
     navigable boolean not null,
     internal boolean not null default false,       -- workplace room not open to the public
     contact varchar,                               -- internal contact, never shown publicly
-    origin varchar not null check (origin in ('reported', 'demo', 'imported'))
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    -- a mobile room (bus) has no fixed place: the adcodes (comma-separated) of the districts or cities
+    -- its route serves; null for fixed rooms (optional in imports)
+    service_area varchar
 );
 
 create table innovation_studio (
