@@ -66,20 +66,20 @@ def make_tiny(path: Path) -> Path:
          '乙工作室培训人才100人次。');
         insert into reported_fact_context (fact_id, subject) values ('f1', '2022年6月联谊活动'), ('f_s2', '乙工作室');
         -- Mother rooms: r1 and r2 at the centre of 历下区 (r2 internal, with a contact), r3 a bus in
-        -- 青岛, r4 in Beijing (imported, no district).
+        -- 青岛 serving 市南区 (370202), r4 in Beijing (imported, no district).
         insert into mother_room values
         ('r1', '泉城广场小屋', '370000', '370100', '370102', '济南市历下区泉城路1号', 117.0, 36.7, 'gcj02',
          'public', true, true, true, true, true, true, null, null, '1234567', '2022-01-01', true, true,
-         false, null, 'demo'),
+         false, null, 'demo', null),
         ('r2', '某厂小屋', '370000', '370100', '370102', '济南市历下区某路2号', 117.0, 36.7, 'gcj02',
          'workplace_room', true, false, false, true, true, false, '08:00', '17:00', '12345', '2023-01-01',
-         true, false, true, '张三 0531-1', 'demo'),
+         true, false, true, '张三 0531-1', 'demo', null),
         ('r3', '5路公交小屋', '370000', '370200', '370202', '青岛市市南区5路', 120.4, 36.1, 'gcj02',
          'mobile_bus', false, false, false, false, true, false, null, null, '1234567', '2023-05-01', false,
-         false, false, null, 'reported'),
+         false, false, null, 'reported', '370202'),
         ('r4', '北京站小屋', '110000', '110100', null, '北京市北京站', 116.4, 39.9, 'gcj02',
          'public', true, true, false, true, true, true, null, null, '1234567', '2021-03-01', true, true,
-         false, null, 'imported');
+         false, null, 'imported', null);
         insert into innovation_studio values
         ('s1', '甲工作室', '李一', '甲厂', '370000', '370100', 'provincial', '制造', 2020, 'demo', null),
         ('s2', '乙工作室', '王二', '乙电', '370000', '370200', 'national', '电力', 2023, 'reported', 'f_s2'),

@@ -153,6 +153,24 @@ def c_rooms_nearest(con):
                       **sat)["room_id"]) == ["r1"]
 
 
+def c_rooms_one(con):
+    # r2 is internal with a contact: a signed-in reader sees it and its contact, the public sees neither
+    df = query(con, "rooms_one", room_id="r2")
+    assert rows(df, "room_id", "contact", "internal") == [("r2", "张三 0531-1", True)]
+    assert query(con, "rooms_one", sql.Scope(public_only=True), room_id="r2").empty
+    pub = query(con, "rooms_one", sql.Scope(public_only=True), room_id="r1")
+    assert rows(pub, "room_id", "contact") == [("r1", None)]
+    assert query(con, "rooms_one", room_id="nope").empty
+
+
+def c_rooms_mobile_near(con):
+    # r3 serves 市南区 370202 of 青岛 370200; nothing serves 历下区 of 济南
+    df = query(con, "rooms_mobile_near", district="370202", city="370200", n=10, origins=ORIG)
+    assert rows(df, "room_id", "kind", "service_area") == [("r3", "mobile_bus", "370202")]
+    assert query(con, "rooms_mobile_near", district="370102", city="370100", n=10, origins=ORIG).empty
+    assert query(con, "rooms_mobile_near", district="370202", city="370200", n=10, origins=["demo"]).empty
+
+
 def c_rooms_grid(con):
     df = query(con, "rooms_grid", cell=1.0, provinces=BOTH, origins=ORIG, kinds=ROOMS["kinds"])
     assert rows(df, "lon", "lat", "rooms") == [(117.5, 36.5, 2), (116.5, 39.5, 1), (120.5, 36.5, 1)] or \
