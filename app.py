@@ -12,7 +12,9 @@ import streamlit as st
 from jinguo import access, data, i18n, ui
 from jinguo.db import DatabaseMissing, db_key
 from jinguo.pages import PAGES
+from jinguo.serve.runlog import note_run
 
+note_run()  # a line per script run when $JINGUO_RUN_LOG is set (load tests count reruns); else nothing
 st.set_page_config(page_title="巾帼看板 Jinguo Board", page_icon="🌸", layout="wide")
 
 ui.init_from_url()

@@ -55,7 +55,7 @@ create table if not exists audit_log (
 );
 """
 ACTIONS = ("sign_in", "sign_in_failed", "locked", "sign_out", "import", "extract", "account_add",
-           "account_role", "account_disable")
+           "account_role", "account_disable", "import_revert")
 
 
 class AuthError(Exception):
