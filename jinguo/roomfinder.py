@@ -115,9 +115,9 @@ def room_url(room_id: str) -> str:
     return "mother-rooms?room=" + urllib.parse.quote(str(room_id), safe="")
 
 
-def card(r: dict, t, lang: str) -> None:
+def card(r: dict, t, i: int) -> None:
     """One answer: name, distance, open now or hours, amenities as icons, navigation and the room's page."""
-    with st.container(border=True):
+    with st.container(border=True, key=f"mr_card_{i}"):
         dist = rooms.distance_label(r.get("distance_m"))
         st.markdown(f"**{rooms.md_text(r['name'])}**  \n"
                     + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x))
@@ -132,8 +132,8 @@ def card(r: dict, t, lang: str) -> None:
 def buses(res, names: dict, t) -> None:
     """Mobile rooms serving the reader's district: route/service area and schedule, never a distance."""
     st.subheader(t("finder.buses", n=len(res)))
-    for r in res.to_dict("records"):
-        with st.container(border=True):
+    for i, r in enumerate(res.to_dict("records")):
+        with st.container(border=True, key=f"mr_bus_{i}"):
             hours = rooms.hours_label(r, t)
             st.markdown(f"**{rooms.md_text(r['name'])}** · {t('finder.mobile')}  \n"
                         + t("finder.serves", area=rooms.md_text(rooms.service_area_label(r["service_area"], names, t)))

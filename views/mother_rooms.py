@@ -72,8 +72,8 @@ if view_choice == "find":
         st.subheader(t("finder.nearest_open" if ask.flt.open_now else "finder.nearest", n=len(pts)))
         if not pts:
             st.info(t("finder.none_open" if ask.flt.open_now else "rooms.none"))
-        for p in pts:
-            fd.card(p, t, lg)
+        for i, p in enumerate(pts):
+            fd.card(p, t, i)
         district, city = rooms.nearest_district(names, *centre)
         if "mobile_bus" in ask.flt.kinds and district:
             fd.buses(data.q("rooms_mobile_near", district=district, city=city, n=5, origins=origins), place_name, t)
