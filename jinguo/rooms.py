@@ -225,7 +225,7 @@ def text_layer(labels: list[dict]) -> pdk.Layer:
     chars = sorted(set("".join(str(x["name"]) for x in labels)))
     return pdk.Layer("TextLayer", data=[], id="places", get_position=["lon", "lat"], get_text="name",
                      get_size="size", size_units="pixels", get_color=[70, 70, 70, 230], font_family=String(LABEL_FONT),
-                     character_set=chars, outline_width=2, outline_color=[255, 255, 255, 220],
+                     character_set=String("".join(chars)), outline_width=2, outline_color=[255, 255, 255, 220],
                      font_settings={"sdf": True}, get_alignment_baseline=String("bottom"), pickable=False)
 
 
