@@ -319,6 +319,8 @@ def _load(browser, url: str, sessions: int, seconds: int) -> dict:
         pages.append(pg)
     for pg in pages:
         settle(pg, 120_000)
+        pg.get_by_text("更多选项", exact=False).first.click()   # the room finder folds the name search away
+        settle(pg, 120_000)
     words = ["洛阳", "济南", "哈尔滨", "广州", "重庆", "西工", "历下", "公交"]
     end = time.time() + seconds
     i = 0
