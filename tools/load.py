@@ -74,6 +74,7 @@ class Result:
     errors: Counter = field(default_factory=Counter)
     runs_seen: int = 0  # script runs the server started for us (one ``new_session`` each)
     runs_by_session: Counter = field(default_factory=Counter)  # server session id -> script runs
+    app_reruns: int = 0  # runs the app itself cut short for another (st.rerun, st.switch_page: the public's landing)
     bytes_in: int = 0  # ForwardMsg bytes received, opens and interactions
     samples: list[str] = field(default_factory=list)  # the first few error texts, to say what failed
 
@@ -94,7 +95,7 @@ class Result:
                 "p50_s": pct(self.reruns_s, 0.5), "p95_s": pct(self.reruns_s, 0.95),
                 "max_s": round(max(self.reruns_s), 4) if self.reruns_s else None,
                 "mean_s": round(statistics.fmean(self.reruns_s), 4) if self.reruns_s else None,
-                "runs_seen": self.runs_seen, "bytes_in": self.bytes_in, "server_sessions": len(self.runs_by_session),
+                "runs_seen": self.runs_seen, "app_reruns": self.app_reruns, "bytes_in": self.bytes_in, "server_sessions": len(self.runs_by_session),
                 "runs_by_session": dict(self.runs_by_session), "samples": self.samples}
 
 
@@ -245,7 +246,9 @@ class Session:
                     return False
                 if st in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                     return ok
-                # FINISHED_EARLY_FOR_RERUN: the app called st.rerun(); the next run follows on this socket
+                if st == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    # the app called st.rerun() or st.switch_page(); the next run follows on this socket
+                    self.res.app_reruns += 1
 
     async def close(self) -> None:
         if self.ws is not None:

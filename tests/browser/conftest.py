@@ -122,6 +122,9 @@ def console(page):
 
 def settle(page, timeout=30_000):
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    # The first script run may start late on a loaded machine (and a public reader is sent on to their
+    # default page): wait until the main area shows something before waiting for the run to end.
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', state="attached", timeout=timeout)
     page.wait_for_timeout(300)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
     page.wait_for_timeout(300)

@@ -35,6 +35,7 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_app_frame(page, fresh_se
 def test_a_mother_finds_the_nearest_room_and_its_navigation_link(page, server, console):
     page.goto(server.url + "/?mr_near=" + "河南省洛阳市西工区")
     settle(page)
+    page.get_by_text("已定位到 西工区").wait_for(timeout=30_000)
     assert page.get_by_text("已定位到 西工区").count() == 1
     link = page.get_by_role("link", name="高德导航").first
     href = link.get_attribute("href")
