@@ -35,7 +35,7 @@ db: $(STAMP)
 	$(VPY) -m jinguo build --if-stale
 
 run: db
-	$(VPY) -m streamlit run app.py
+	$(VPY) -m streamlit run serve_app.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -118,20 +118,25 @@ def sign_out() -> None:
         st.logout()   # ends Streamlit's own identity cookie too, or SSO would sign straight back in
 
 
-def handoff() -> None:
-    """After a password sign-in: send the browser through the cookie route and back to the same URL."""
-    code = st.session_state.pop(HANDOFF_KEY, None)
-    if not code:
-        return
+def _call_route(path: str, key: str) -> None:
+    """Have the browser call one of the cookie routes (a same-origin fetch from a tiny component frame),
+    so the HttpOnly cookie is set or cleared by an HTTP response, never by script."""
     try:
         from streamlit_js_eval import streamlit_js_eval
     except ImportError:
         return
-    base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
-    target = (base.rstrip("/") + "/_jinguo/session?code=" + code)
-    js = ("(function(){var l=window.parent.location;l.replace(" + json.dumps(target)
-          + "+'&next='+encodeURIComponent(l.pathname+l.search));return 1;})()")
-    streamlit_js_eval(js_expressions=js, key="jinguo_handoff_" + code[:8])
+    js = "fetch(" + json.dumps(path) + ", {credentials: 'same-origin', cache: 'no-store'}).then(r => r.status)"
+    streamlit_js_eval(js_expressions=js, key=key)
+
+
+def handoff() -> None:
+    """After a password sign-in: exchange the one-time code for the session cookie."""
+    code = st.session_state.get(HANDOFF_KEY)
+    if code:
+        _call_route("/_jinguo/session?code=" + code, "jinguo_handoff_" + code[:8])
+        # The component answers with the status on a later rerun; keep the code until then, once.
+        if isinstance(st.session_state.get("jinguo_handoff_" + code[:8]), int):
+            st.session_state.pop(HANDOFF_KEY, None)
 
 
 # --------------------------------------------------------------------------- single sign-on
