@@ -5,7 +5,7 @@ VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test db venv system-deps lint bench clean
+.PHONY: run serve test db venv system-deps lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -37,6 +37,12 @@ db: $(STAMP)
 run: db
 	$(VPY) -m streamlit run serve_app.py
 
+# N app processes behind nginx (sticky sessions, restarts): `make serve REPLICAS=4 PORT=8080`
+REPLICAS ?= 2
+PORT    ?= 8501
+serve: db system-deps
+	$(VPY) -m jinguo serve --replicas $(REPLICAS) --port $(PORT)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -45,7 +51,7 @@ test: $(STAMP) system-deps db
 	$(VPY) -m pytest -q
 
 bench: db
-	$(VPY) -m jinguo bench
+	$(VPY) -m tools.bench
 
 clean:
 	rm -rf $(VENV) data/jinguo.duckdb data/jinguo.duckdb.wal .pytest_cache screenshots

@@ -17,7 +17,9 @@ import streamlit as st
 from jinguo import access, data, i18n, signin, ui
 from jinguo.db import DatabaseMissing, db_key
 from jinguo.pages import PAGES
+from jinguo.serve.runlog import note_run
 
+note_run()  # a line per script run when $JINGUO_RUN_LOG is set (load tests count reruns); else nothing
 st.set_page_config(page_title="巾帼看板 Jinguo Board", page_icon="🌸", layout="wide")
 
 ui.init_from_url()
@@ -50,7 +52,7 @@ for spec in specs:
                    visibility="visible" if access.can_open(spec.key, user) else "hidden")
     by_url[spec.url] = spec
     groups.setdefault(i18n.t(f"nav.group_{spec.group}", lg), []).append(page)
-nav = st.navigation(groups)
+nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
 ui.sidebar_filters()
 signin.account_box()
 signin.handoff()

@@ -7,6 +7,7 @@ database untouched, and readers never see a half-built file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -20,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from jinguo import demo
+from jinguo.ingest.registry import STUDIO_LEVELS
 from jinguo.paths import DATA_DIR, QUERIES_DIR, build_sources, db_path
 from jinguo.regions import load_regions
 
@@ -27,10 +29,12 @@ THEMES = ("matchmaking", "mother_rooms", "innovation", "childcare", "rights", "o
           "psych_care", "skills")
 FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_start", "period_end",
                 "value", "unit", "qualifier", "quote"]
-FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note"]
+FACT_FILE_COLUMNS = FACT_COLUMNS + ["subject", "note", "scope", "assumed"]
+SCOPES = ("", "network")            # '' = the region_code; network = a company's whole national network
+ASSUMPTIONS = {"period", "unit"}    # what the reading assumed, shown beside the figure
 STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
 INDICATOR_COLUMNS = ["code", "theme", "name_zh", "name_en", "unit_zh", "unit_en", "agg", "numerator",
-                     "denominator", "factor", "detail_table", "headline"]
+                     "denominator", "factor", "detail_table", "headline", "since"]
 
 
 class BuildError(ValueError):
@@ -48,6 +52,7 @@ class Sources:
     indicators: pd.DataFrame
     facts: pd.DataFrame
     named_studios: pd.DataFrame
+    drivers: pd.DataFrame
 
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[tuple[int, dict]]:
@@ -88,6 +93,8 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
             raise BuildError(path, line, "a ratio needs numerator, denominator and factor (and only a ratio)")
         if r["headline"] not in ("0", "1"):
             raise BuildError(path, line, "headline must be 0 or 1")
+        if r["since"] and not re.fullmatch(r"(19|20)\d\d", r["since"]):
+            raise BuildError(path, line, f"since must be empty or the year the programme started, not {r['since']!r}")
         rows.append(r)
     df = pd.DataFrame(rows)
     for code_col in ("numerator", "denominator"):
@@ -97,6 +104,7 @@ def read_indicators(path: Path | None = None) -> pd.DataFrame:
     df = df.replace({"": None})
     df["factor"] = pd.to_numeric(df["factor"])
     df["headline"] = df["headline"] == "1"
+    df["since"] = pd.to_numeric(df["since"]).astype("Int64")
     return df
 
 
@@ -125,12 +133,16 @@ def read_facts(indicators: pd.DataFrame, regions: pd.DataFrame, path: Path | Non
             raise BuildError(path, line, f"value {r['value']!r} is not a number") from None
         if r["qualifier"] not in ("exact", "approx", "at_least"):
             raise BuildError(path, line, f"qualifier must be exact, approx or at_least, not {r['qualifier']!r}")
+        if r["scope"] not in SCOPES or (r["scope"] == "network") != (r["region_code"] == "100000"):
+            raise BuildError(path, line, "scope must be empty, or network with region_code 100000 (national)")
+        if not set(filter(None, r["assumed"].split(";"))) <= ASSUMPTIONS:
+            raise BuildError(path, line, f"assumed must list period and/or unit separated by ';', not {r['assumed']!r}")
         if not r["quote"].strip() or not r["reporter"].strip() or not r["unit"].strip():
             raise BuildError(path, line, "reporter, unit and quote are required")
         rows.append(r)
     df = pd.DataFrame(rows, columns=FACT_FILE_COLUMNS)
     df["value"] = df["value"].astype(float)
-    for col in ("indicator_code", "subject", "note"):
+    for col in ("indicator_code", "subject", "note", "scope", "assumed"):
         df[col] = df[col].replace({"": None})
     return df
 
@@ -148,7 +160,7 @@ def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | 
             raise BuildError(path, line, "lead is required")
         if r["region_code"] not in adcodes:
             raise BuildError(path, line, f"unknown region_code {r['region_code']!r}")
-        if r["level"] not in ("national", "provincial", "city", "industry"):
+        if r["level"] not in STUDIO_LEVELS:
             raise BuildError(path, line, f"unknown level {r['level']!r}")
         unknown = [f for f in r["fact_ids"].split(";") if f and f not in ids]
         if unknown:
@@ -157,11 +169,25 @@ def read_named_studios(facts: pd.DataFrame, regions: pd.DataFrame, path: Path | 
     return pd.DataFrame(rows, columns=STUDIO_COLUMNS)
 
 
+def read_drivers(path: Path | None = None) -> pd.DataFrame:
+    """Province population and urban share (2020 census) that size the demo data."""
+    path = path or DATA_DIR / "drivers" / "provinces.csv"
+    try:
+        return demo.read_drivers(path)
+    except (ValueError, pd.errors.ParserError) as err:
+        raise BuildError(path, None, str(err).removeprefix(f"{path}: ")) from None
+
+
 def read_sources() -> Sources:
     regions = load_regions()
     indicators = read_indicators()
     facts = read_facts(indicators, regions)
-    return Sources(regions, indicators, facts, read_named_studios(facts, regions))
+    drivers = read_drivers()
+    provinces = regions.loc[(regions["level"] == "province") & regions["mainland"], "adcode"]
+    missing = sorted(set(provinces) - set(drivers.index))
+    if missing:
+        raise BuildError(DATA_DIR / "drivers" / "provinces.csv", None, f"no row for provinces {missing}")
+    return Sources(regions, indicators, facts, read_named_studios(facts, regions), drivers)
 
 
 def source_digest() -> str:
@@ -187,13 +213,56 @@ def derive_detail_indicators(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql)
 
 
-def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -> Path:
-    """Build the database at ``path`` atomically; return the path."""
-    path = Path(path or db_path())
+DEMO_MODES = ("fill", "none")
+
+
+def demo_mode() -> str:
+    """``$JINGUO_DEMO`` (fill or none; default fill): what ``make run`` builds with."""
+    mode = os.environ.get("JINGUO_DEMO") or "fill"
+    if mode not in DEMO_MODES:
+        raise BuildError("JINGUO_DEMO", None, f"must be one of {', '.join(DEMO_MODES)}, not {mode!r}")
+    return mode
+
+
+def _without_demo(data: demo.Demo) -> demo.Demo:
+    """Production mode: keep only the reported rows the generator carries (origin = 'reported')."""
+    return demo.Demo(*(df[df["origin"] != "demo"].reset_index(drop=True) for df in (
+        data.matchmaking_event, data.mother_room, data.innovation_studio, data.studio_output,
+        data.indicator_value)))
+
+
+def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED, demo_fill: str | None = None,
+          exclude: frozenset[str] = frozenset(), lock: bool = True, on_replay=None) -> Path:
+    """Build the database at ``path`` atomically from the sources, demo data (``demo_fill``: fill or
+    none, default ``$JINGUO_DEMO`` or fill) and every register batch replayed in order; return the path.
+
+    Holds the write lock (waits up to ``$JINGUO_LOCK_WAIT`` s for an import, then raises
+    :class:`jinguo.ingest.registers.Busy`); ``lock=False`` when the caller already holds it.
+    ``exclude``: batch ids left out (a revert builds without its batch before it commits)."""
+    from jinguo.ingest import registers
+
+    mode = demo_fill or demo_mode()
+    if mode not in DEMO_MODES:
+        raise BuildError("--demo", None, f"must be one of {', '.join(DEMO_MODES)}, not {mode!r}")
+    ctx = registers.write_lock() if lock else contextlib.nullcontext()
+    with ctx:
+        batches = [b for b in registers.active(registers.read_manifest()) if b["id"] not in exclude]
+        return _build(Path(path or db_path()), scale, seed, mode, batches, on_replay)
+
+
+def _build(path: Path, scale: float, seed: int, mode: str, batches: list[dict], on_replay) -> Path:
+    from jinguo.ingest import registers
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    # We hold the write lock: any half-written file beside the target is a killed writer's; sweep it.
+    for pattern in (f"{path.name}.*.building", f"{path.name}.*.building.wal", f"{path.name}.importing.*"):
+        for stale in path.parent.glob(pattern):
+            stale.unlink(missing_ok=True)
     src = read_sources()
     data = demo.generate(src.regions, src.indicators, src.facts, scale=scale, seed=seed,
-                         named_studios=src.named_studios)
+                         named_studios=src.named_studios, drivers=src.drivers)
+    if mode == "none":
+        data = _without_demo(data)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -211,9 +280,15 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
             _insert(con, "innovation_studio", data.innovation_studio)
             _insert(con, "studio_output", data.studio_output)
             _insert(con, "indicator_value", data.indicator_value)
+            if on_replay:
+                on_replay(tmp)
+            con.execute("begin transaction")
+            registers.replay(con, batches)
+            con.execute("commit")
             derive_detail_indicators(con)
             con.executemany("insert into build_info values (?, ?)", [
-                ("sources", source_digest()), ("scale", f"{scale:g}"), ("seed", str(seed))])
+                ("sources", source_digest()), ("scale", f"{scale:g}"), ("seed", str(seed)), ("demo", mode),
+                ("registers", registers_digest(batches))])
             con.execute("checkpoint")
         finally:
             con.close()
@@ -225,10 +300,34 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED) -
     return path
 
 
+def registers_digest(batches: list[dict]) -> str:
+    """Which batches, in which order, a database holds."""
+    return hashlib.sha256("\n".join(b["id"] for b in batches).encode()).hexdigest()[:16]
+
+
+def build_info(path: Path) -> dict[str, str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return dict(con.execute("select key, value from build_info").fetchall())
+    finally:
+        con.close()
+
+
 def is_stale(path: Path | None = None) -> bool:
-    """True when the database is missing or older than any of its source files."""
+    """True when the database is missing, older than any of its source files, built in another demo mode
+    than ``$JINGUO_DEMO`` asks for, or holds another set of register batches than the manifest lists."""
+    from jinguo.ingest import registers
+
     path = Path(path or db_path())
     if not path.exists():
         return True
     mtime = path.stat().st_mtime
-    return any(f.stat().st_mtime > mtime for f in build_sources())
+    if any(f.stat().st_mtime > mtime for f in build_sources()):
+        return True
+    try:
+        info = build_info(path)
+    except duckdb.Error:
+        return True
+    if info.get("demo", "fill") != demo_mode():
+        return True
+    return info.get("registers") != registers_digest(registers.active(registers.read_manifest()))

@@ -84,6 +84,17 @@ def _names(key: tuple) -> pd.DataFrame:
     return sql.run(_connection(key), "region_names", sql.Scope.everything())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _span(key: tuple) -> pd.DataFrame:
+    return sql.run(_connection(key), "years_available", sql.Scope.everything())
+
+
+def year_span() -> pd.DataFrame:
+    """First and last year the dashboard holds, the same for every reader (a span of years discloses
+    nothing), so a shared link's years survive being opened signed out and then signing in."""
+    return _span(db.db_key())
+
+
 def region_names() -> pd.DataFrame:
     return _names(db.db_key())
 
@@ -110,6 +121,7 @@ def facts_table(facts: pd.DataFrame, lang: str) -> pd.DataFrame:
               for s, e in zip(facts["period_start"], facts["period_end"])]
     region = facts["region_en"] if lang == "en" else facts["region_zh"]
     indicator = facts["indicator_en"] if lang == "en" else facts["indicator_zh"]
+    assumed = facts["assumption_en"] if lang == "en" else facts["assumption_zh"]
     return pd.DataFrame({
         t("src.col_id"): facts["fact_id"],
         t("common.reporter"): facts["reporter"],
@@ -118,6 +130,7 @@ def facts_table(facts: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("src.col_subject"): facts["subject"].fillna(""),
         t("src.col_period"): period,
         t("src.col_value"): (qual + pd.Series(value, index=facts.index)),
+        t("src.col_assumed"): assumed.fillna(""),
         t("common.quote"): facts["quote"],
         t("src.col_note"): facts["note"].fillna(""),
         t("origin.column"): facts["origin"],

@@ -24,17 +24,23 @@ def neutralise(value):
     return value
 
 
-def safe_frame(df: pd.DataFrame, headers: dict[str, str] | None = None) -> pd.DataFrame:
-    """A copy with formula-like text neutralised, headers renamed, and an origin column."""
-    if "origin" not in df.columns:
-        raise ValueError("an extract must carry an origin column")
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every formula-like text cell neutralised (vectorised: only risky cells are touched)."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
             risky = s.astype("string").str.match(r"[=+\-@\t\r]", na=False)
-            if risky.any():   # vectorised: only the few risky cells are touched
+            if risky.any():
                 out[col] = s.astype(object).where(~risky, "'" + s.astype("string"))
+    return out
+
+
+def safe_frame(df: pd.DataFrame, headers: dict[str, str] | None = None) -> pd.DataFrame:
+    """A copy with formula-like text neutralised, headers renamed, and an origin column."""
+    if "origin" not in df.columns:
+        raise ValueError("an extract must carry an origin column")
+    out = neutralise_frame(df)
     if headers:
         out = out.rename(columns=headers)
     names, seen = [], {}

@@ -18,6 +18,8 @@ def db_path() -> Path:
 def build_sources() -> list[Path]:
     """Every committed file the database is built from (for `make run`'s staleness check)."""
     files = [DATA_DIR / "indicators.csv", DATA_DIR / "reported_facts.csv",
-             DATA_DIR / "named_studios.csv", QUERIES_DIR / "schema.sql"]
-    files += sorted((ROOT / "jinguo").glob("*.py"))
+             DATA_DIR / "named_studios.csv", DATA_DIR / "drivers" / "provinces.csv",
+             QUERIES_DIR / "schema.sql"]
+    files += sorted((ROOT / "jinguo").rglob("*.py"))
+    files += sorted((QUERIES_DIR / "ingest").glob("*.sql"))
     return [f for f in files if f.exists()]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 import pydeck as pdk
+from pydeck.types import String
 
 from jinguo import boundaries, coords
 
@@ -86,11 +88,13 @@ class RoomFilter:
     now: datetime = field(default_factory=datetime.now, compare=False)
 
     def params(self) -> dict:
-        """Bound parameters shared by the room queries."""
+        """Bound parameters shared by the room queries. The clock is bound only when "open now" is on,
+        and then to the minute, so that cached results are reused (a clock to the second never hits)."""
         p = {f"need_{a}": a in self.amenities for a in AMENITIES}
         p.update(kinds=list(self.kinds), open_now=self.open_now, digital_only=self.digital_only,
-                 navigable_only=self.navigable_only, weekday=str(self.now.isoweekday()),
-                 now_time=self.now.time().replace(microsecond=0))
+                 navigable_only=self.navigable_only,
+                 weekday=str(self.now.isoweekday()) if self.open_now else "",
+                 now_time=self.now.time().replace(second=0, microsecond=0) if self.open_now else time(0))
         return p
 
 
@@ -154,8 +158,9 @@ def _convert(rows: list[dict], crs: str) -> list[dict]:
 
 def build_deck(points: list[dict] | None, cells: list[dict] | None, province: str | None,
                view: tuple[float, float, float], gaps: list[dict] | None = None,
-               centre: tuple[float, float] | None = None) -> pdk.Deck:
-    """The map: boundaries, rooms as points (or grid cells), optional gap districts and a 'you are here'."""
+               centre: tuple[float, float] | None = None, labels: list[dict] | None = None) -> pdk.Deck:
+    """The map: boundaries, rooms as points (or grid cells), optional gap districts, place names
+    (``labels``: dicts of name, lon, lat, size) and a 'you are here'."""
     url, crs = tiles()
     layers, datasets = [], {}
     if url:
@@ -199,12 +204,45 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
         c = _convert([{"lon": centre[0], "lat": centre[1]}], crs)[0]
         layers.append(pdk.Layer("ScatterplotLayer", data=[c], get_position=["lon", "lat"], get_radius=80,
                                 radius_min_pixels=6, get_fill_color=[0, 0, 0, 200], id="here"))
+    if labels:
+        datasets["places"] = _convert([dict(x) for x in labels], crs)
+        layers.append(text_layer(labels))
     lon, lat, zoom = view
     if crs != "gcj02":
         lon, lat = coords.from_gcj02(lon, lat, crs)
     return CompactDeck(layers=layers, datasets=datasets, initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                     map_style=None if url else BLANK_STYLE, map_provider=None if url else None,
                     tooltip=TOOLTIP)
+
+
+# deck.gl's TextLayer draws glyphs from a font atlas it builds in the browser from a font family the
+# browser has (no font is downloaded): the CJK fonts a Chinese phone or desktop has, WenQuanYi here.
+LABEL_FONT = "'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
+
+
+def text_layer(labels: list[dict]) -> pdk.Layer:
+    """Place names; the atlas holds exactly the characters of these names (deck.gl's default is ASCII)."""
+    chars = sorted(set("".join(str(x["name"]) for x in labels)))
+    return pdk.Layer("TextLayer", data=[], id="places", get_position=["lon", "lat"], get_text="name",
+                     get_size="size", size_units="pixels", get_color=[70, 70, 70, 230], font_family=String(LABEL_FONT),
+                     character_set=chars, outline_width=2, outline_color=[255, 255, 255, 220],
+                     font_settings={"sdf": True}, get_alignment_baseline=String("bottom"), pickable=False)
+
+
+def place_labels(names, province: str | None, city: str | None, lang: str) -> list[dict]:
+    """City names of ``province`` and district names of ``city`` (region rows with lon/lat), so a dot on
+    the map at city zoom sits somewhere with a name."""
+    if not province:
+        rows = names[(names["level"] == "province") & names["lon"].notna()]
+        size = {"province": 13}
+    else:
+        rows = names[(names["province_code"] == province) & names["lon"].notna()
+                     & ((names["level"] == "city") | (names["adcode"].str[:4] == (city or "")[:4])
+                        & (names["level"] == "district"))]
+        size = {"city": 16, "district": 13}
+    col = "name_en" if lang == "en" else "name_short"
+    return [{"name": str(getattr(r, col) or r.name_zh), "lon": round(float(r.lon), 4), "lat": round(float(r.lat), 4),
+             "size": size.get(r.level, 12)} for r in rows.itertuples()]
 
 
 def payload_bytes(deck: pdk.Deck) -> int:
@@ -218,10 +256,7 @@ def describe(rows, lang: str, now: datetime, t) -> list[dict]:
     for r in rows.to_dict("records"):
         ams = [t(f"rooms.am_{a}") for a, col in zip(AMENITIES, (
             "has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating", "has_changing_table")) if r.get(col)]
-        if r.get("open_time") is None or r.get("open_time") != r.get("open_time"):
-            hours = t("rooms.hours_all")
-        else:
-            hours = f"{str(r['open_time'])[:5]}–{str(r['close_time'])[:5]}"
+        hours = hours_label(r, t)
         is_open = open_now(r.get("open_time") if r.get("open_time") == r.get("open_time") else None,
                            r.get("close_time"), r.get("open_days", "1234567"), now)
         r["kind_label"] = t(f"rooms.kind_{r['kind']}")
@@ -234,7 +269,64 @@ def describe(rows, lang: str, now: datetime, t) -> list[dict]:
     return out
 
 
+def hours_label(r: dict, t) -> str:
+    """'09:00–21:00', or open around the clock when the room has no hours."""
+    if r.get("open_time") is None or r.get("open_time") != r.get("open_time"):
+        return t("rooms.hours_all")
+    return f"{str(r['open_time'])[:5]}–{str(r['close_time'])[:5]}"
+
+
 def _esc(s) -> str:
     import html
 
     return html.escape(str(s))
+
+
+# --------------------------------------------------------------------------- the public page's text
+# Every ASCII punctuation mark may be backslash-escaped in CommonMark; escaping all of them turns links,
+# images, raw HTML, emphasis, Streamlit's :colour[...] directives and $maths$ into plain characters, and
+# the escaped ":" and "/" stop GFM from auto-linking a bare http://… (until security's md_escape lands).
+_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+AMENITY_ICONS = {"lock": "🔒", "sink": "🚰", "fridge": "🧊", "outlet": "🔌", "seating": "🪑", "changing": "🚼"}
+AMENITY_COLS = dict(zip(AMENITIES, ("has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating",
+                                    "has_changing_table")))
+
+
+def md_text(value) -> str:
+    """Data-derived text safe to put into st.markdown: one line, every markdown/HTML character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value if value is not None else "").split()))
+
+
+def days_label(days, t) -> str:
+    """'1234567' -> every day, '12345' -> Monday to Friday, else the days listed."""
+    d = "".join(sorted(set(str(days or "")) & set("1234567")))
+    if d in ("1234567", "12345", "67"):
+        return t(f"finder.days_{d}")
+    return t("finder.days_sep").join(t(f"finder.day_{x}") for x in d) or "—"
+
+
+def amenity_icons(row: dict, t) -> str:
+    """Amenities as icon + word (the word for screen readers and for readers who don't know the icon)."""
+    return " · ".join(f"{AMENITY_ICONS[a]} {t(f'rooms.am_{a}')}" for a in AMENITIES if row.get(AMENITY_COLS[a]))
+
+
+def distance_label(m) -> str:
+    if m is None or m != m:
+        return ""
+    return f"{int(round(m / 10) * 10)} m" if m < 1000 else f"{m / 1000:.1f} km"
+
+
+def service_area_label(codes, names: dict[str, str], t) -> str:
+    """A bus's served districts by name in the reader's language ('—' when unknown)."""
+    parts = [names.get(c, c) for c in str(codes or "").split(",") if c]
+    return t("finder.days_sep").join(parts) or "—"
+
+
+def nearest_district(names, lon: float, lat: float) -> tuple[str | None, str | None]:
+    """(district adcode, city adcode) of the district centroid nearest the point (for buses serving it)."""
+    d = names[(names["level"] == "district") & names["lon"].notna()]
+    if d.empty:
+        return None, None
+    i = int(coords.haversine_m(lon, lat, d["lon"].to_numpy(float), d["lat"].to_numpy(float)).argmin())
+    code = str(d["adcode"].iloc[i])
+    return code, code[:4] + "00"

@@ -81,3 +81,33 @@ def to_params(f: Filters, years: tuple[int, int]) -> dict[str, str]:
     if tuple(f.origins) != ORIGINS:
         out["origin"] = ",".join(f.origins)
     return out
+
+
+class PageParams:
+    """A page's own settings in the URL (``ov_ind``, ``mm_prov`` …): one helper for every page.
+
+    ``qp`` is ``st.query_params`` (or any dict); ``warn(message_key, value)`` is called once for a value
+    that is not allowed, which is then ignored (the default is used), so a mistyped link still opens.
+    """
+
+    def __init__(self, qp, warn=None):
+        self.qp = qp
+        self.warn = warn
+
+    def get(self, name: str, allowed, default: str | None = None, message_key: str = "url.bad_param") -> str | None:
+        raw = _first(self.qp, name)
+        if raw is None:
+            return default
+        if allowed is not None and raw not in allowed:
+            if self.warn is not None:
+                self.warn(message_key, raw[:40])
+            return default
+        return raw
+
+    def set(self, name: str, value: str | None, default: str | None = None) -> None:
+        """Mirror ``value`` in the URL; the default (or nothing) removes the parameter."""
+        if value in (None, "", default):
+            if name in self.qp:
+                del self.qp[name]
+        elif _first(self.qp, name) != value:
+            self.qp[name] = value

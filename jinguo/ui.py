@@ -5,6 +5,7 @@ origin labels and download buttons. Pages call these; they hold no SQL.
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -28,9 +29,10 @@ def tr(key: str, **kw) -> str:
 
 
 def _year_bounds() -> tuple[int, int]:
-    y = data.q("years_available")
-    if y.empty or pd.isna(y["year_min"].iloc[0]):
-        return (2019, 2024)
+    y = data.year_span()
+    if y.empty or pd.isna(y["year_min"].iloc[0]):   # nothing recorded yet (production, before any import)
+        this = date.today().year
+        return (this, this)
     return int(y["year_min"].iloc[0]), int(y["year_max"].iloc[0])
 
 
@@ -57,6 +59,18 @@ def init_from_url() -> None:
     st.session_state["_url_seeded"] = True
 
 
+def _clamp_years(value, years: tuple[int, int]) -> tuple[int, int]:
+    """The stored year range kept inside the years the reader's data has now. The bounds change with the
+    reader (the public's data has fewer years than a signed-in viewer's) and with imports; a stored value
+    outside them would make the slider raise. A range entirely outside falls back to all the years."""
+    try:
+        lo, hi = (int(v) for v in value)
+    except (TypeError, ValueError):
+        return years
+    lo, hi = max(lo, years[0]), min(hi, years[1])
+    return (lo, hi) if lo <= hi else years
+
+
 def sidebar_filters() -> state.Filters:
     """Render the global filters; store and return them, and mirror them in the URL."""
     provs = mainland_provinces()
@@ -72,6 +86,7 @@ def sidebar_filters() -> state.Filters:
         st.multiselect(i18n.t("filters.provinces", lg), options=list(provs["adcode"]), key="f_prov",
                        format_func=lambda c: names.get(c, c), placeholder=i18n.t("filters.provinces_all", lg))
         if years[0] < years[1]:
+            st.session_state["f_years"] = _clamp_years(st.session_state.get("f_years"), years)
             st.slider(i18n.t("filters.years", lg), min_value=years[0], max_value=years[1], key="f_years")
         else:
             st.session_state["f_years"] = years
@@ -79,7 +94,7 @@ def sidebar_filters() -> state.Filters:
                  key="f_origin", format_func=lambda o: f"{ORIGIN_ICON[o]} {i18n.t('origin.' + o, lg)}")
         st.caption(i18n.t("filters.share_hint", lg))
     chosen = tuple(st.session_state.get("f_prov") or ())
-    y_from, y_to = st.session_state.get("f_years") or years
+    y_from, y_to = _clamp_years(st.session_state.get("f_years"), years)
     origins = tuple(o for o in state.ORIGINS if o in (st.session_state.get("f_origin") or []))
     f = state.Filters(provinces=chosen or tuple(provs["adcode"]), year_from=int(y_from), year_to=int(y_to),
                       origins=origins, lang=lg, all_provinces=not chosen)
@@ -154,3 +169,13 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"dl_xlsx_{key}")
     c3.caption(tr("download.rows", n=len(df)))
+
+
+def data_banner() -> None:
+    """The overview's note on what the figures are: demo data where the database holds demo rows; in
+    production (``--demo none``) before any import, that nothing has been imported yet."""
+    origins = set(data.q("origins_present")["origin"])
+    if "demo" in origins:
+        st.info(tr("app.demo_banner"))
+    elif "imported" not in origins:
+        st.info(tr("registers.empty_page"))

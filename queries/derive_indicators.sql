@@ -2,10 +2,28 @@
 -- Run by the build and after every import (jinguo.build.derive_detail_indicators).
 -- origin: 'imported' when any contributing row was imported, 'reported' when all
 -- were reported, else 'demo'.
+-- Years come from the data: from the first year any flow is recorded (an event, a studio output, a
+-- register's indicator value) to the last year anything is recorded (a room opened, a studio founded
+-- too), so an import for 2025 extends every derived series to 2025. Stocks (rooms, studios) are
+-- counted for each of those years.
 insert into indicator_value
 with
+flow_years as (
+    select year(event_date)::integer as year from matchmaking_event
+    union all select year from studio_output
+    union all select year from indicator_value
+),
+stock_years as (
+    select year(opened_date)::integer as year from mother_room
+    union all select founded_year from innovation_studio
+),
+bounds as (
+    select
+        coalesce((select min(year) from flow_years), (select max(year) from stock_years)) as first_year,
+        greatest((select max(year) from flow_years), (select max(year) from stock_years)) as last_year
+),
 years as (
-    select range::integer as year from range(2019, 2025)
+    select range::integer as year from bounds, range(bounds.first_year, bounds.last_year + 1)
 ),
 events as (
     select
@@ -65,7 +83,7 @@ outputs as (
         case when bool_or(o.origin = 'imported') then 'imported' else 'demo' end as origin
     from studio_output as o
     inner join innovation_studio as s using (studio_id)
-    where o.year between 2019 and 2024
+    inner join years as y on y.year = o.year
     group by all
 ),
 long as (
@@ -91,6 +109,6 @@ final as (
         l.origin
     from long as l
     inner join region as g on g.adcode = l.city_code
-    where l.year between 2019 and 2024
+    inner join years as y on y.year = l.year
 )
 select indicator_code, region_code, province_code, year, value, origin from final

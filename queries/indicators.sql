@@ -10,9 +10,7 @@
 -- summed over the selected provinces, with the previous year's value, the
 -- year-on-year change, the rank among provinces and the share of the total.
 with sel as (
-    select code, agg, numerator, denominator, factor
-    from indicator
-    where list_contains($indicators, code)
+    select * from indicator_selection($indicators)
 ),
 parts as (
     select * from indicator_parts($indicators)
@@ -38,12 +36,8 @@ w as (
         v.target as indicator_code,
         v.province_code,
         v.year,
-        coalesce(
-            max(v.value) filter (where v.role = 'self'),
-            any_value(s.factor) * max(v.value) filter (where v.role = 'num')
-                / nullif(max(v.value) filter (where v.role = 'den'), 0)
-        ) as value,
-        list_sort(list_distinct(flatten(list(v.origins)))) as origins
+        indicator_value_of(v.role, v.value, s.factor) as value,
+        origins_union(v.origins) as origins
     from v
     inner join sel as s on s.code = v.target
     group by all
@@ -80,9 +74,7 @@ order by y.indicator_code, y.province_code, y.year;
 -- a stock at the last year with data, a ratio from its parts aggregated so.
 -- National rows have province_code '100000'.
 with sel as (
-    select code, agg, numerator, denominator, factor
-    from indicator
-    where list_contains($indicators, code)
+    select * from indicator_selection($indicators)
 ),
 parts as (
     select * from indicator_parts($indicators)
@@ -91,13 +83,12 @@ yearly as (
     select
         p.target,
         p.role,
-        b.agg as base_agg,
+        p.base_agg,
         iv.province_code,
         iv.year,
         sum(iv.value) as value,
         list(distinct iv.origin) as origins
     from parts as p
-    inner join indicator as b on b.code = p.base
     inner join indicator_value as iv on iv.indicator_code = p.base
     where list_contains($rollup_scope, iv.province_code)
         and list_contains($provinces, iv.province_code)
@@ -112,13 +103,13 @@ period as (
         province_code,
         case when any_value(base_agg) = 'stock' then arg_max(value, year) else sum(value) end as value,
         max(year) as last_year,
-        list_distinct(flatten(list(origins))) as origins
+        origins_union(origins) as origins
     from yearly
     group by target, role, province_code
 ),
 national as (
     select target, role, '100000' as province_code, sum(value) as value, max(last_year) as last_year,
-        list_distinct(flatten(list(origins))) as origins
+        origins_union(origins) as origins
     from period
     group by target, role
 ),
@@ -131,13 +122,9 @@ w as (
     select
         b.target as indicator_code,
         b.province_code,
-        coalesce(
-            max(b.value) filter (where b.role = 'self'),
-            any_value(s.factor) * max(b.value) filter (where b.role = 'num')
-                / nullif(max(b.value) filter (where b.role = 'den'), 0)
-        ) as value,
+        indicator_value_of(b.role, b.value, s.factor) as value,
         max(b.last_year) as last_year,
-        list_sort(list_distinct(flatten(list(b.origins)))) as origins
+        origins_union(b.origins) as origins
     from both_levels as b
     inner join sel as s on s.code = b.target
     group by all
@@ -162,17 +149,14 @@ order by w.indicator_code, w.province_code;
 -- One province's cities for the selected indicators over the period (flows
 -- summed, stocks at the last year, ratios from parts).
 with sel as (
-    select code, agg, numerator, denominator, factor
-    from indicator
-    where list_contains($indicators, code)
+    select * from indicator_selection($indicators)
 ),
 parts as (
     select * from indicator_parts($indicators)
 ),
 yearly as (
-    select p.target, p.role, b.agg as base_agg, iv.region_code, iv.year, iv.value, iv.origin
+    select p.target, p.role, p.base_agg, iv.region_code, iv.year, iv.value, iv.origin
     from parts as p
-    inner join indicator as b on b.code = p.base
     inner join indicator_value as iv on iv.indicator_code = p.base
     where list_contains($rollup_scope, iv.province_code)
         and iv.province_code = $province
@@ -189,12 +173,8 @@ period as (
 select
     p.target as indicator_code,
     p.region_code,
-    coalesce(
-        max(p.value) filter (where p.role = 'self'),
-        any_value(s.factor) * max(p.value) filter (where p.role = 'num')
-            / nullif(max(p.value) filter (where p.role = 'den'), 0)
-    ) as value,
-    array_to_string(list_sort(list_distinct(flatten(list(p.origins)))), '+') as origin
+    indicator_value_of(p.role, p.value, s.factor) as value,
+    array_to_string(origins_union(p.origins), '+') as origin
 from period as p
 inner join sel as s on s.code = p.target
 group by p.target, p.region_code
@@ -212,3 +192,8 @@ order by theme, code;
 select min(year) as year_min, max(year) as year_max
 from indicator_value
 where list_contains($rollup_scope, province_code);
+
+-- name: origins_present
+-- Which kinds of rows (reported, demo, imported) the reader's rollups hold: the overview says
+-- "demo data" only where there are demo rows, and "nothing imported yet" in production before imports.
+select distinct origin from indicator_value where list_contains($rollup_scope, province_code) order by origin

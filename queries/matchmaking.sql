@@ -14,7 +14,7 @@ select
     round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
     sum(e.matchmakers)::bigint as matchmakers,
     sum(e.units)::bigint as units,
-    array_to_string(list_sort(list(distinct e.origin)), '+') as origin
+    origin_of(e.origin) as origin
 from matchmaking_event as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
@@ -22,6 +22,40 @@ where list_contains($rollup_scope, e.province_code)
     and year(e.event_date) between $year_from and $year_to
 group by all
 order by e.province_code, year;
+
+-- name: matchmaking_by_province
+-- Events, participants, pairs and match rate by province over the period, most participants first.
+select
+    e.province_code,
+    count(*) as events,
+    sum(e.participants)::bigint as participants,
+    sum(e.pairs)::bigint as pairs,
+    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    origin_of(e.origin) as origin
+from matchmaking_event as e
+where list_contains($rollup_scope, e.province_code)
+    and list_contains($provinces, e.province_code)
+    and list_contains($origins, e.origin)
+    and year(e.event_date) between $year_from and $year_to
+group by all
+order by participants desc, e.province_code;
+
+-- name: matchmaking_by_year
+-- Events, participants, pairs and match rate by year over the selected provinces.
+select
+    year(e.event_date)::integer as year,
+    count(*) as events,
+    sum(e.participants)::bigint as participants,
+    sum(e.pairs)::bigint as pairs,
+    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    origin_of(e.origin) as origin
+from matchmaking_event as e
+where list_contains($rollup_scope, e.province_code)
+    and list_contains($provinces, e.province_code)
+    and list_contains($origins, e.origin)
+    and year(e.event_date) between $year_from and $year_to
+group by all
+order by year;
 
 -- name: matchmaking_by_city
 -- One province's cities over the period.
@@ -31,7 +65,7 @@ select
     sum(e.participants)::bigint as participants,
     sum(e.pairs)::bigint as pairs,
     round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
-    array_to_string(list_sort(list(distinct e.origin)), '+') as origin
+    origin_of(e.origin) as origin
 from matchmaking_event as e
 where list_contains($rollup_scope, e.province_code)
     and e.province_code = $province
@@ -49,7 +83,7 @@ select
     sum(e.participants)::bigint as participants,
     sum(e.pairs)::bigint as pairs,
     round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
-    array_to_string(list_sort(list(distinct e.origin)), '+') as origin
+    origin_of(e.origin) as origin
 from matchmaking_event as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)

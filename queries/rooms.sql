@@ -1,6 +1,5 @@
 -- Mother rooms (工会妈妈小屋 / 爱心妈咪小屋): lookup, nearest, map layers, coverage.
--- Coordinates are GCJ-02. Distances are great-circle (haversine) on a sphere of
--- radius 6371008.8 m, the same as jinguo.coords.haversine_m.
+-- Coordinates are GCJ-02. Distances are great-circle: the haversine_m macro of schema.sql.
 -- Every query reads rooms only inside $scope, and when $public_only is true it
 -- drops internal workplace rooms and never returns the internal contact.
 
@@ -24,7 +23,7 @@ select
     has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
     open_time, close_time, open_days, opened_date, digital, navigable,
     case when $public_only then null else contact end as contact,
-    origin
+    service_area, origin
 from r
 where $q = '' or list_bool_and(list_transform(
     string_split(replace(trim($q), '　', ' '), ' '),
@@ -50,10 +49,7 @@ cand as (
 ),
 dist as (
     select *,
-        2 * 6371008.8 * asin(sqrt(
-            pow(sin(radians(lat - $lat) / 2), 2)
-            + cos(radians($lat)) * cos(radians(lat)) * pow(sin(radians(lon - $lon) / 2), 2)
-        )) as distance_m
+        haversine_m($lat, $lon, lat, lon) as distance_m
     from cand
 )
 select
@@ -62,7 +58,7 @@ select
     open_time, close_time, open_days, digital, navigable,
     case when $public_only then null else contact end as contact,
     round(distance_m, 1) as distance_m,
-    origin
+    service_area, origin
 from dist
 where distance_m <= $radius_m
 order by distance_m, room_id
@@ -77,7 +73,7 @@ select
     (floor(lat / $cell) + 0.5) * $cell as lat,
     count(*) as rooms,
     mode(kind) as kind,
-    array_to_string(list_sort(list(distinct origin)), '+') as origin
+    origin_of(origin) as origin
 from mother_room
 where list_contains($scope, province_code)
     and not ($public_only and internal)
@@ -96,6 +92,38 @@ where list_contains($scope, province_code)
     and list_contains($provinces, province_code)
     and list_contains($origins, origin)
     and list_contains($kinds, kind);
+
+-- name: rooms_by_province
+-- Rooms by province: all, in public places, digitally managed, navigable online (a reader's
+-- public view drops internal rooms).
+select
+    province_code,
+    count(*) as rooms,
+    count(*) filter (where kind = 'public') as public,
+    count(*) filter (where digital) as digital,
+    count(*) filter (where navigable) as navigable,
+    origin_of(origin) as origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+group by all
+order by rooms desc, province_code;
+
+-- name: rooms_by_kind
+-- Rooms by kind over the selected provinces.
+select
+    kind,
+    count(*) as rooms,
+    origin_of(origin) as origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($provinces, province_code)
+    and list_contains($origins, origin)
+group by all
+order by rooms desc, kind;
 
 -- name: rooms_coverage_districts
 -- For each district of one province: rooms, rooms per 10,000 women union members
@@ -121,9 +149,7 @@ counts as (
 ),
 nearest as (
     select d.adcode,
-        min(2 * 6371008.8 * asin(sqrt(
-            pow(sin(radians(r.lat - d.lat) / 2), 2)
-            + cos(radians(d.lat)) * cos(radians(r.lat)) * pow(sin(radians(r.lon - d.lon) / 2), 2)))) as nearest_m
+        min(haversine_m(d.lat, d.lon, r.lat, r.lon)) as nearest_m
     from d
     inner join r on r.lat between d.lat - 0.45 and d.lat + 0.45 and r.lon between d.lon - 0.6 and d.lon + 0.6
     group by d.adcode
@@ -167,3 +193,36 @@ where list_contains($scope, province_code)
     and list_contains($origins, origin)
 order by room_id
 limit $limit;
+
+-- name: rooms_one
+-- One room by id, inside $scope (an internal room is absent for the public), with
+-- the region names for its page; the contact only when not $public_only.
+select
+    m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat, m.kind,
+    m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable, m.internal,
+    case when $public_only then null else m.contact end as contact,
+    m.service_area, m.origin
+from mother_room as m
+where m.room_id = $room_id
+    and list_contains($scope, m.province_code)
+    and not ($public_only and m.internal);
+
+-- name: rooms_mobile_near
+-- Mobile rooms (buses) serving district $district: those whose service area lists
+-- it or its city $city, or, with no service area, whose base is in $city. Never
+-- ranked by distance: a bus is not at its base.
+select
+    room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
+    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+    open_time, close_time, open_days, digital, navigable,
+    service_area, origin
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+    and list_contains($origins, origin)
+    and kind = 'mobile_bus'
+    and (list_has_any(string_split(coalesce(service_area, ''), ','), [$district, $city])
+        or (service_area is null and city_code = $city))
+order by list_contains(string_split(coalesce(service_area, ''), ','), $district) desc, room_id
+limit $n;

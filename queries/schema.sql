@@ -62,8 +62,53 @@ create table reported_fact (
 create table reported_fact_context (
     fact_id varchar primary key references reported_fact (fact_id),
     subject varchar,                     -- a person, studio, company or event; null for region totals
-    note varchar
+    note varchar,
+    scope varchar check (scope in ('network')),  -- null: the region; network: the subject's whole
+                                                 -- national network (region_code 100000)
+    assumed varchar                      -- what the reading assumed: 'period', 'unit' or 'period;unit'
 );
+
+-- How each reported figure was read, in words to show beside it (zh and en): its scope (a region,
+-- or a company's whole network, e.g. 中通快递（全网）), an assumed period or unit, and a unit that
+-- differs from its indicator's (个 read as 期, 人 as 人次).
+create view reported_fact_reading as
+with base as (
+    select
+        f.fact_id,
+        c.subject,
+        c.note,
+        c.scope,
+        i.name_zh as indicator_zh,
+        i.name_en as indicator_en,
+        case when c.scope = 'network' then c.subject || '（全网）' else r.name_zh end as region_zh,
+        case when c.scope = 'network' then c.subject || ' (whole network)' else r.name_en end as region_en,
+        case when f.period_start = f.period_end then strftime(f.period_end, '%Y-%m-%d')
+            else strftime(f.period_start, '%Y-%m-%d') || '–' || strftime(f.period_end, '%Y-%m-%d')
+        end as period_text,
+        contains(coalesce(c.assumed, ''), 'period') as period_assumed,
+        contains(coalesce(c.assumed, ''), 'unit') as unit_assumed,
+        f.unit,
+        i.unit_zh as indicator_unit_zh,
+        i.unit_en as indicator_unit_en,
+        i.unit_zh is not null and i.unit_zh <> f.unit as unit_differs
+    from reported_fact as f
+    left join reported_fact_context as c using (fact_id)
+    left join region as r on r.adcode = f.region_code
+    left join indicator as i on i.code = f.indicator_code
+)
+select
+    fact_id, subject, note, scope, indicator_zh, indicator_en, region_zh, region_en,
+    concat_ws('；',
+        case when period_assumed then '期间为推定：' || period_text end,
+        case when unit_assumed then '单位为推定：' || unit end,
+        case when unit_differs then '原文单位“' || unit || '”，指标按“' || indicator_unit_zh || '”计' end
+    ) as assumption_zh,
+    concat_ws('; ',
+        case when period_assumed then 'period assumed: ' || period_text end,
+        case when unit_assumed then 'unit assumed: ' || unit end,
+        case when unit_differs then 'reported in “' || unit || '”, counted as ' || indicator_unit_en end
+    ) as assumption_en
+from base;
 
 create table matchmaking_event (
     event_id varchar primary key,
@@ -107,7 +152,10 @@ create table mother_room (
     navigable boolean not null,
     internal boolean not null default false,       -- workplace room not open to the public
     contact varchar,                               -- internal contact, never shown publicly
-    origin varchar not null check (origin in ('reported', 'demo', 'imported'))
+    origin varchar not null check (origin in ('reported', 'demo', 'imported')),
+    -- a mobile room (bus) has no fixed place: the adcodes (comma-separated) of the districts or cities
+    -- its route serves; null for fixed rooms (optional in imports)
+    service_area varchar
 );
 
 create table innovation_studio (
@@ -155,15 +203,42 @@ create table build_info (
     value varchar not null
 );
 
+-- The selected indicators of the catalogue, with how each aggregates.
+create macro indicator_selection(codes) as table
+    select code, agg, numerator, denominator, factor from indicator where list_contains(codes, code);
+
 -- The base indicators behind each selected indicator: itself for a flow or a
--- stock ('self'), its numerator ('num') and denominator ('den') for a ratio.
+-- stock ('self'), its numerator ('num') and denominator ('den') for a ratio;
+-- base_agg says how the base itself aggregates over years (flow or stock).
 create macro indicator_parts(codes) as table
-    select code as base, code as target, 'self' as role from indicator
-    where list_contains(codes, code) and agg <> 'ratio'
-    union all
-    select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
-    union all
-    select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio';
+    select p.base, p.target, p.role, b.agg as base_agg
+    from (
+        select code as base, code as target, 'self' as role from indicator
+        where list_contains(codes, code) and agg <> 'ratio'
+        union all
+        select numerator, code, 'num' from indicator where list_contains(codes, code) and agg = 'ratio'
+        union all
+        select denominator, code, 'den' from indicator where list_contains(codes, code) and agg = 'ratio'
+    ) as p
+    inner join indicator as b on b.code = p.base;
+
+-- Aggregate: a selected indicator's value from its parts' rows (role, value): the value itself for a
+-- flow or a stock, factor x numerator / denominator for a ratio (recomputed, never averaged).
+create macro indicator_value_of(role, value, factor) as coalesce(
+    max(value) filter (where role = 'self'),
+    any_value(factor) * max(value) filter (where role = 'num') / nullif(max(value) filter (where role = 'den'), 0));
+
+-- Aggregate: the origins of the rows behind a figure, as 'demo+reported'.
+create macro origin_of(origin) as array_to_string(list_sort(list(distinct origin)), '+');
+
+-- Aggregate: the sorted, distinct union of lists of origins.
+create macro origins_union(origin_lists) as list_sort(list_distinct(flatten(list(origin_lists))));
+
+-- Great-circle distance in metres between two points (degrees) on a sphere of radius 6371008.8 m,
+-- the same as jinguo.coords.haversine_m.
+create macro haversine_m(lat1, lon1, lat2, lon2) as 2 * 6371008.8 * asin(sqrt(
+    pow(sin(radians(lat2 - lat1) / 2), 2)
+    + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2)));
 
 -- Mother rooms a reader may see that pass the lookup filters (kind, amenities, open now, digital,
 -- navigable). Shared by the search and the nearest-room queries; the caller's $scope and

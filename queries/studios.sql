@@ -6,7 +6,7 @@ select
     s.province_code,
     s.level,
     count(*) as studios,
-    array_to_string(list_sort(list(distinct s.origin)), '+') as origin
+    origin_of(s.origin) as origin
 from innovation_studio as s
 where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
@@ -15,12 +15,40 @@ where list_contains($rollup_scope, s.province_code)
 group by all
 order by s.province_code, s.level;
 
+-- name: studios_by_level
+-- Studios founded up to $year_to by level (national, provincial, city, industry).
+select
+    s.level,
+    count(*) as studios,
+    origin_of(s.origin) as origin
+from innovation_studio as s
+where list_contains($rollup_scope, s.province_code)
+    and list_contains($provinces, s.province_code)
+    and list_contains($origins, s.origin)
+    and s.founded_year <= $year_to
+group by all
+order by s.level;
+
+-- name: studios_by_province
+-- Studios founded up to $year_to by province, most first.
+select
+    s.province_code,
+    count(*) as studios,
+    origin_of(s.origin) as origin
+from innovation_studio as s
+where list_contains($rollup_scope, s.province_code)
+    and list_contains($provinces, s.province_code)
+    and list_contains($origins, s.origin)
+    and s.founded_year <= $year_to
+group by all
+order by studios desc, s.province_code;
+
 -- name: studios_by_industry
 -- Studios founded up to $year_to by industry.
 select
     s.industry,
     count(*) as studios,
-    array_to_string(list_sort(list(distinct s.origin)), '+') as origin
+    origin_of(s.origin) as origin
 from innovation_studio as s
 where list_contains($rollup_scope, s.province_code)
     and list_contains($provinces, s.province_code)
@@ -44,7 +72,9 @@ select
     round(sum(o.trainings) / count(distinct o.studio_id), 2) as trainings_per_studio,
     round(sum(o.trainees) / count(distinct o.studio_id), 2) as trainees_per_studio,
     round(sum(o.talents) / count(distinct o.studio_id), 2) as talents_per_studio,
-    array_to_string(list_sort(list(distinct o.origin)), '+') as origin
+    round(sum(o.awards) / count(distinct o.studio_id), 2) as awards_per_studio,
+    round(sum(o.problems_solved) / count(distinct o.studio_id), 2) as problems_solved_per_studio,
+    origin_of(o.origin) as origin
 from studio_output as o
 inner join innovation_studio as s using (studio_id)
 where list_contains($rollup_scope, s.province_code)
@@ -53,27 +83,6 @@ where list_contains($rollup_scope, s.province_code)
     and o.year between $year_from and $year_to
 group by o.year
 order by o.year;
-
--- name: studio_outputs_by_province
--- Outputs over the period by province.
-select
-    s.province_code,
-    count(distinct o.studio_id) as studios,
-    sum(o.patents)::bigint as patents,
-    sum(o.problems_solved)::bigint as problems_solved,
-    sum(o.awards)::bigint as awards,
-    sum(o.trainings)::bigint as trainings,
-    sum(o.trainees)::bigint as trainees,
-    sum(o.talents)::bigint as talents,
-    array_to_string(list_sort(list(distinct o.origin)), '+') as origin
-from studio_output as o
-inner join innovation_studio as s using (studio_id)
-where list_contains($rollup_scope, s.province_code)
-    and list_contains($provinces, s.province_code)
-    and list_contains($origins, o.origin)
-    and o.year between $year_from and $year_to
-group by s.province_code
-order by s.province_code;
 
 -- name: studio_list
 -- Studios with their outputs over the period, at most $limit rows, biggest first.

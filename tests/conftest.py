@@ -3,7 +3,9 @@ built database (scale 1) for calibration and page tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -14,7 +16,9 @@ SCHEMA = (ROOT / "queries" / "schema.sql").read_text(encoding="utf-8")
 
 
 def make_tiny(path: Path) -> Path:
-    """Two provinces, three cities, hand-picked numbers (see test_rollups.py)."""
+    """Two provinces, three cities, two districts, hand-picked numbers (see test_rollups.py and
+    test_queries.py): indicator values, three matchmaking events, four mother rooms, three studios
+    with their outputs, two reported facts."""
     con = duckdb.connect(str(path))
     con.execute(SCHEMA)
     con.execute("""
@@ -23,7 +27,9 @@ def make_tiny(path: Path) -> Path:
         ('110100', '110000', 'city', '北京市', '北京', 'Beijing', '110000', '110100', 116.4, 39.9, true),
         ('370000', null, 'province', '山东省', '山东', 'Shandong', '370000', null, 117.0, 36.7, true),
         ('370100', '370000', 'city', '济南市', '济南', 'Jinan', '370000', '370100', 117.0, 36.7, true),
-        ('370200', '370000', 'city', '青岛市', '青岛', 'Qingdao', '370000', '370200', 120.4, 36.1, true);
+        ('370200', '370000', 'city', '青岛市', '青岛', 'Qingdao', '370000', '370200', 120.4, 36.1, true),
+        ('370102', '370100', 'district', '历下区', '历下', 'Lixia', '370000', '370100', 117.0, 36.7, true),
+        ('370202', '370200', 'district', '市南区', '市南', 'Shinan', '370000', '370200', 120.4, 36.1, true);
         insert into indicator values
         ('flow_a', 'rights', '甲', 'A', '个', 'items', 'flow', null, null, null, null, true),
         ('stock_b', 'organisation', '乙', 'B', '个', 'items', 'stock', null, null, null, null, true),
@@ -52,6 +58,37 @@ def make_tiny(path: Path) -> Path:
         ('e1', '2023-05-01', '370000', '370100', 'online', '读书会', 'x', 3, 4, 100, 10, 'demo', null),
         ('e2', '2023-06-01', '370000', '370200', 'offline', '综合联谊', 'x', 3, 4, 300, 60, 'demo', null),
         ('e3', '2022-06-01', '110000', '110100', 'offline', '综合联谊', 'x', 3, 4, 50, 5, 'reported', 'f1');
+        insert into reported_fact values
+        ('f1', '北京市总工会', '110000', null, '2022-06-01', '2022-06-30', 5, '对', 'exact', '联谊活动牵手5对。'),
+        ('sd_b', '山东省总工会', '370000', 'stock_b', '2023-12-31', '2023-12-31', 180, '个', 'exact',
+         '全省乙达到180个。'),
+        ('f_s2', '山东省总工会', '370000', null, '2023-01-01', '2023-12-31', 100, '人次', 'exact',
+         '乙工作室培训人才100人次。');
+        insert into reported_fact_context (fact_id, subject) values ('f1', '2022年6月联谊活动'), ('f_s2', '乙工作室');
+        -- Mother rooms: r1 and r2 at the centre of 历下区 (r2 internal, with a contact), r3 a bus in
+        -- 青岛 serving 市南区 (370202), r4 in Beijing (imported, no district).
+        insert into mother_room values
+        ('r1', '泉城广场小屋', '370000', '370100', '370102', '济南市历下区泉城路1号', 117.0, 36.7, 'gcj02',
+         'public', true, true, true, true, true, true, null, null, '1234567', '2022-01-01', true, true,
+         false, null, 'demo', null),
+        ('r2', '某厂小屋', '370000', '370100', '370102', '济南市历下区某路2号', 117.0, 36.7, 'gcj02',
+         'workplace_room', true, false, false, true, true, false, '08:00', '17:00', '12345', '2023-01-01',
+         true, false, true, '张三 0531-1', 'demo', null),
+        ('r3', '5路公交小屋', '370000', '370200', '370202', '青岛市市南区5路', 120.4, 36.1, 'gcj02',
+         'mobile_bus', false, false, false, false, true, false, null, null, '1234567', '2023-05-01', false,
+         false, false, null, 'reported', '370202'),
+        ('r4', '北京站小屋', '110000', '110100', null, '北京市北京站', 116.4, 39.9, 'gcj02',
+         'public', true, true, false, true, true, true, null, null, '1234567', '2021-03-01', true, true,
+         false, null, 'imported', null);
+        insert into innovation_studio values
+        ('s1', '甲工作室', '李一', '甲厂', '370000', '370100', 'provincial', '制造', 2020, 'demo', null),
+        ('s2', '乙工作室', '王二', '乙电', '370000', '370200', 'national', '电力', 2023, 'reported', 'f_s2'),
+        ('s3', '丙工作室', '赵三', '丙厂', '110000', '110100', 'city', '制造', 2021, 'demo', null);
+        insert into studio_output values
+        ('s1', 2022, 1, 2, 0, 4, 40, 3, 'demo'),
+        ('s1', 2023, 3, 1, 1, 6, 60, 2, 'demo'),
+        ('s2', 2023, 5, 0, 2, 10, 100, 5, 'reported'),
+        ('s3', 2022, 0, 1, 0, 2, 20, 1, 'demo');
     """)
     con.close()
     return path
@@ -69,13 +106,29 @@ def tiny(tiny_db):
     con.close()
 
 
+@contextlib.contextmanager
+def empty_registers(tmp_path_factory):
+    """Build a session fixture with a registers folder of its own, empty: imports made earlier in the
+    session (by browser servers, subprocesses) must never be replayed into the shared built database."""
+    old = os.environ.get("JINGUO_DATA_DIR")
+    os.environ["JINGUO_DATA_DIR"] = str(tmp_path_factory.mktemp("registers-empty"))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("JINGUO_DATA_DIR", None)
+        else:
+            os.environ["JINGUO_DATA_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     """The real build at scale 1 from the committed data files, in a temp folder."""
     from jinguo.build import build
 
     path = tmp_path_factory.mktemp("built") / "jinguo.duckdb"
-    build(path, scale=1.0)
+    with empty_registers(tmp_path_factory):
+        build(path, scale=1.0)
     return path
 
 
@@ -94,6 +147,13 @@ def app_db(built_db, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _registers_dir(tmp_path, monkeypatch):
+    """Every test gets its own, empty registers folder; none reads or writes data/registers."""
+    monkeypatch.setenv("JINGUO_DATA_DIR", str(tmp_path / "registers"))
+    return tmp_path / "registers"
+
+
+@pytest.fixture(autouse=True)
 def _accounts_db(tmp_path, monkeypatch):
     """Every test gets its own accounts/audit file; none writes data/accounts.db."""
     monkeypatch.setenv("JINGUO_ACCOUNTS_DB", str(tmp_path / "accounts.db"))
@@ -101,3 +161,6 @@ def _accounts_db(tmp_path, monkeypatch):
 
 
 os.environ.setdefault("JINGUO_OFFLINE", "1")
+# Session fixtures (built_db) build before any per-test folder exists: an empty registers folder of their own.
+os.environ["JINGUO_DATA_DIR"] = tempfile.mkdtemp(prefix="jinguo-test-registers-")
+os.environ.pop("JINGUO_DEMO", None)

@@ -160,3 +160,25 @@ def test_named_studios_reproduce_their_leads_reported_outputs(built):
     assert got["王冰"][2] == 446
     emp = built.execute("select employer, region_code from innovation_studio where lead = '张春梅'").fetchall()
     assert emp == [("广东电网中山供电局", "442000")]
+
+
+@pytest.mark.parametrize("file, edit, message", [
+    ("drivers/provinces.csv", lambda t: t.replace("540000,西藏自治区,3648100,35.73\n", ""),
+     "no row for provinces ['540000']"),
+    ("drivers/provinces.csv", lambda t: t.replace("3648100,35.73", "3648100,135.73"),
+     "urban_pct_2020 within 0-100"),
+    ("indicators.csv", lambda t: t.replace(",0,2022\n", ",0,twenty\n"), "since must be empty or the year"),
+    ("reported_facts.csv", lambda t: t.replace(",100000,", ",310000,", 1), "scope must be empty, or network"),
+])
+def test_a_wrong_driver_catalogue_or_scope_fails_the_build_with_its_file(tmp_path, monkeypatch, file, edit, message):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb*", "boundaries", "templates"))
+    path = data / file
+    before = path.read_text(encoding="utf-8")
+    path.write_text(edit(before), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != before
+    monkeypatch.setattr(buildmod, "DATA_DIR", data)
+    with pytest.raises(buildmod.BuildError) as err:
+        buildmod.build(tmp_path / "db.duckdb")
+    assert Path(file).name in str(err.value) and message in str(err.value)
+    assert not (tmp_path / "db.duckdb").exists()

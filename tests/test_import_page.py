@@ -24,7 +24,7 @@ def test_viewers_and_the_public_cannot_reach_it(app_db, user):
 def test_every_template_imports_cleanly(built_db, tmp_path):
     import shutil
 
-    from jinguo import importer
+    from jinguo import ingest
     from jinguo.paths import DATA_DIR
 
     db = tmp_path / "db.duckdb"
@@ -32,7 +32,7 @@ def test_every_template_imports_cleanly(built_db, tmp_path):
     order = ["mother_rooms", "matchmaking_events", "studios", "studio_outputs", "indicator_values"]
     for ds in order:
         for name in (f"{ds}_zh.csv", f"{ds}_en.xlsx"):
-            rep = importer.run_import(ds, DATA_DIR / "templates" / name, db=db)
+            rep = ingest.run_import(ds, DATA_DIR / "templates" / name, db=db)
             assert rep.rejected == 0 and rep.added + rep.updated + rep.unchanged == 1, (name, rep.problems)
 
 
@@ -41,7 +41,7 @@ def test_the_dashboard_shows_an_import_on_its_next_rerun(built_db, tmp_path, mon
     the old instance for the same path)."""
     import shutil
 
-    from jinguo import importer
+    from jinguo import ingest
 
     db = tmp_path / "live.duckdb"
     shutil.copyfile(built_db, db)
@@ -52,7 +52,7 @@ def test_the_dashboard_shows_an_import_on_its_next_rerun(built_db, tmp_path, mon
     f.write_text("编号,名称,所在区县,地址,经度,纬度,类型,启用日期\n"
                  "R37RR1,重跑测试小屋,济南市历下区,山东省济南市历下区某路1号,117.02,36.66,public,2023-05-01\n",
                  encoding="utf-8")
-    assert importer.run_import("mother_rooms", f, db=db).added == 1
+    assert ingest.run_import("mother_rooms", f, db=db).added == 1
     at.run()
     no_exception(at)
     assert list(at.dataframe[0].value["名称"]) == ["重跑测试小屋"]

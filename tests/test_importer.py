@@ -15,7 +15,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from jinguo import importer
+from jinguo import ingest
 from jinguo.access import User
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ def digest(path):
 def check(db, text, dataset="mother_rooms", enc="utf-8", **kw):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return importer.validate(text.encode(enc) if isinstance(text, str) else text, dataset, con, **kw)
+        return ingest.validate(text.encode(enc) if isinstance(text, str) else text, dataset, con, **kw)
     finally:
         con.close()
 
@@ -55,7 +55,7 @@ def reasons(rep):
 def test_a_good_row_loads_with_origin_imported_and_gcj_coordinates(db, tmp_path):
     f = tmp_path / "rooms.csv"
     f.write_text(HEAD + GOOD, encoding="utf-8")
-    rep = importer.run_import("mother_rooms", f, db=db, crs="wgs84")
+    rep = ingest.run_import("mother_rooms", f, db=db, crs="wgs84")
     assert (rep.added, rep.rejected) == (1, 0)
     con = duckdb.connect(str(db), read_only=True)
     row = con.execute("select origin, city_code, district_code, crs_in, lon, lat from mother_room "
@@ -127,13 +127,13 @@ def test_gbk_bom_and_excel_with_title_rows_blank_rows_and_totals(db):
     (b"a,b,c\n1,2,3\n", "import.no_header"), ("编号,名称\nR1,x\n".encode(), "import.missing_columns"),
 ])
 def test_whole_file_problems_are_one_message(db, payload, key):
-    with pytest.raises(importer.ImportError_) as e:
+    with pytest.raises(ingest.ImportError_) as e:
         check(db, payload)
     assert e.value.key == key
 
 
 def test_size_limit(db):
-    with pytest.raises(importer.ImportError_, match="too_big"):
+    with pytest.raises(ingest.ImportError_, match="too_big"):
         check(db, HEAD + GOOD * 100, max_bytes=1000)
 
 
@@ -141,17 +141,17 @@ def test_one_bad_row_loads_nothing_unless_skipping(db, tmp_path):
     f = tmp_path / "rooms.csv"
     f.write_text(HEAD + GOOD + GOOD.replace("R37T0001", "R37T0002").replace("117.023", "x"), encoding="utf-8")
     before = digest(db)
-    rep = importer.run_import("mother_rooms", f, db=db)
+    rep = ingest.run_import("mother_rooms", f, db=db)
     assert rep.rejected == 1 and digest(db) == before
-    rep = importer.run_import("mother_rooms", f, db=db, skip_bad_rows=True)
+    rep = ingest.run_import("mother_rooms", f, db=db, skip_bad_rows=True)
     assert (rep.added, rep.rejected) == (1, 1) and digest(db) != before
 
 
 def test_reimporting_the_same_file_changes_nothing(db, tmp_path):
     f = tmp_path / "rooms.csv"
     f.write_text(HEAD + GOOD, encoding="utf-8")
-    importer.run_import("mother_rooms", f, db=db)
-    rep = importer.run_import("mother_rooms", f, db=db)
+    ingest.run_import("mother_rooms", f, db=db)
+    rep = ingest.run_import("mother_rooms", f, db=db)
     assert (rep.added, rep.updated, rep.unchanged) == (0, 0, 1)
 
 
@@ -164,7 +164,7 @@ def test_imported_rooms_replace_the_demo_rooms_of_their_city_and_the_rollup_foll
     con.close()
     f = tmp_path / "rooms.csv"
     f.write_text(HEAD + GOOD, encoding="utf-8")
-    importer.run_import("mother_rooms", f, db=db)
+    ingest.run_import("mother_rooms", f, db=db)
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*), min(origin) from mother_room where city_code = '370100'").fetchone() == \
         (1, "imported")
@@ -204,7 +204,7 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(db, tmp_path):
     # The next import cleans up nothing it must not and works.
     small = tmp_path / "small.csv"
     small.write_text(HEAD + GOOD, encoding="utf-8")
-    assert importer.run_import("mother_rooms", small, db=db).added == 1
+    assert ingest.run_import("mother_rooms", small, db=db).added == 1
 
 
 @pytest.mark.slow
@@ -232,7 +232,7 @@ print(sorted(seen), errors)
 """)
     r = subprocess.Popen([sys.executable, str(reader)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
-    rep = importer.run_import("mother_rooms", f, db=db)
+    rep = ingest.run_import("mother_rooms", f, db=db)
     out, err = r.communicate(timeout=120)
     seen, errors = out.strip().rsplit(" ", 1)
     assert rep.added == 100_000
@@ -244,7 +244,7 @@ def test_more_rows_than_a_duckdb_row_group_are_stored_not_just_counted(db, tmp_p
     """DuckDB 2.0 row groups hold 122,880 rows; an import larger than one must land whole."""
     f = tmp_path / "big.csv"
     big_file(f, 130_000)
-    rep = importer.run_import("mother_rooms", f, db=db)
+    rep = ingest.run_import("mother_rooms", f, db=db)
     con = duckdb.connect(str(db), read_only=True)
     stored = con.execute("select count(*) from mother_room where room_id like 'R37B%'").fetchone()[0]
     con.close()

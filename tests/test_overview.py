@@ -65,3 +65,12 @@ def test_bad_indicator_in_the_link_warns(app_db):
     at = open_app(PAGE, params={"ov_ind": "drop_table"})
     no_exception(at)
     assert any("不存在" in w.value for w in at.warning)
+
+
+def test_a_reported_points_hover_says_what_was_assumed(app_db):
+    """Shandong's 4923 rooms: "达 4923 家" gives no date, read as the end of 2023 (assumed), said on hover."""
+    at = open_app(PAGE, params={"ov_prov": "370000", "ov_ind": "mr_rooms", "years": "2023-2023"})
+    no_exception(at)
+    point = [d for d in figures(at)[-1]["data"] if d.get("name") == "报告"][0]
+    assert point["text"] == ["📄 山东省总工会: 4923家<br>全省“工会妈妈小屋”达 4923 家，全部实现数字化管理，"
+                             "1667 家公共场所小屋可在线上导航查询，成为广受赞誉的工会女…<br>期间为推定：2023-12-31"]  # quote[:60]

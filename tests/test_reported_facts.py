@@ -19,7 +19,7 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "source" / "000_635ee0eaa2
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared/seed/000_635ee0eaa2035469.txt"
 
 FACT_COLUMNS = ["fact_id", "reporter", "region_code", "indicator_code", "period_start", "period_end",
-                "value", "unit", "qualifier", "quote", "subject", "note"]
+                "value", "unit", "qualifier", "quote", "subject", "note", "scope", "assumed"]
 STUDIO_COLUMNS = ["lead", "studio_name", "employer", "region_code", "level", "industry", "fact_ids"]
 QUALIFIERS = {"exact", "approx", "at_least"}
 LEVELS = {"national", "provincial", "city", "industry"}
@@ -29,9 +29,11 @@ LEVELS = {"national", "provincial", "city", "industry"}
 # for them, so an entry cannot outlive its reason.
 VALUE_EXCEPTIONS = {
     "zto_group_insurance_cover": ("保额20 万", "the sum insured is '20 万' with no unit word; 元 is implied"),
-    "zto_contest_women_share": ("接近一半", "50 % is written as 一半 (half)"),
-    "zto_award_winners_women_share": ("近四成", "40 % is written as 四成 (four tenths)"),
 }
+
+# Percentages the text writes in words: 全额 (in full) = 100 %, 一半 (half) = 50 %, 四成 (four tenths) = 40 %.
+PERCENT_WORDS = {100: ["全额"], 50: ["一半"], **{10 * k: [cn + "成"] for k, cn in
+                                                 enumerate("一二三四五六七八九", start=1) if k != 5}}
 
 # Arabic numerals of the source that are not figures of the work (dates, periods,
 # names). Every other numeral must be the value of some fact, inside its quote.
@@ -52,6 +54,7 @@ NOT_FIGURES = {
     "10月 27日": "a date (ZTO family day)",
     "4 月 26 日": "the date of the meeting",
     "刊登 6 家单位": "the editor's count of speeches on the page, not a figure of the work",
+    "15 分钟工会服务圈": "the name of a programme (a 15-minute service circle), not a measurement",
 }
 
 CN_DIGITS = {1: ["一"], 2: ["两", "二"], 3: ["三"], 4: ["四"], 5: ["五"], 6: ["六"], 7: ["七"], 8: ["八"],
@@ -131,6 +134,8 @@ def value_patterns(value: float, unit: str) -> list[re.Pattern]:
     if value.is_integer():
         for cn in CN_DIGITS.get(int(value), []):
             pats.append(r"(?<![一二两三四五六七八九十百千万])" + cn + r"\s*(?:余|多)?\s*" + u)
+        if unit == "%":
+            pats += [re.escape(w) for w in PERCENT_WORDS.get(int(value), [])]
     return [re.compile(p) for p in pats]
 
 
@@ -171,12 +176,12 @@ def test_fact_ids_are_unique_snake_case(facts):
 
 
 def test_number_of_facts(facts):
-    # The source has 78 Arabic numerals: 24 are dates, periods or names (NOT_FIGURES),
-    # 54 are figures. Five more rows are figures written in words (超千人, 两届, 两次,
-    # 一半, 四成) and one is stated in words only (all 4923 Shandong rooms are
-    # digitally managed): 60 rows. The brief's "about ninety" counted every numeral;
+    # The source has 78 Arabic numerals: 25 are dates, periods or names (NOT_FIGURES, with
+    # "15 分钟工会服务圈"), 53 are figures. Seven more rows are figures written in words (超千人,
+    # 两届, 两次, 全额, 一半 twice: participants and winners, 四成) and one is stated in words
+    # only (all 4923 Shandong rooms are digitally managed): 61 rows.
     # test_every_numeral_of_the_source_is_a_fact_or_explained checks completeness.
-    assert 55 <= len(facts) <= 120
+    assert len(facts) == 61
 
 
 def test_required_text_fields(facts):
@@ -207,6 +212,14 @@ def test_number_forms_helper():
     assert any(p.search("企业 3.8 万余家") for p in value_patterns(38000.0, "家"))
     assert not any(p.search("企业 13.8 万余家") for p in value_patterns(38000.0, "家"))
     assert not any(p.search("29.3%") for p in value_patterns(9.3, "%"))
+    # figures written in words
+    assert any(p.search("三孩全额支付") for p in value_patterns(100.0, "%"))
+    assert any(p.search("占比均接近一半") for p in value_patterns(50.0, "%"))
+    assert any(p.search("获奖者近四成为女性") for p in value_patterns(40.0, "%"))
+    assert not any(p.search("获奖者近四成为女性") for p in value_patterns(50.0, "%"))
+    assert any(p.search("两届大国工匠") for p in value_patterns(2.0, "届"))
+    assert any(p.search("女性后备人才超千人") for p in value_patterns(1000.0, "人"))
+    assert not any(p.search("女性后备人才超千人") for p in value_patterns(1000.0, "名"))
 
 
 def test_every_value_is_written_in_its_quote(facts):
@@ -275,7 +288,47 @@ def test_region_codes_are_known_adcodes(facts, studios):
     known = cpca_adcodes()
     for r in facts + studios:
         assert re.fullmatch(r"\d{6}", r["region_code"]), r
-        assert r["region_code"] in known, r
+        if r.get("scope") == "network":   # a company's whole national network, not one region
+            assert r["region_code"] == "100000", r
+        else:
+            assert r["region_code"] in known, r
+
+
+def test_zto_figures_describe_the_whole_network_not_shanghai(facts):
+    # "覆盖全网 8.7 万名女工": ZTO reports its national network; its seat (Shanghai, 310000) is not the scope.
+    zto = [r for r in facts if r["reporter"] == "中通快递集团工会"]
+    assert len(zto) >= 15
+    assert all((r["region_code"], r["scope"], r["subject"]) == ("100000", "network", "中通快递") for r in zto)
+
+
+def test_assumed_readings_are_marked(facts):
+    """A period the text does not state is marked assumed; only the explicit ones are not."""
+    assert {r["assumed"] for r in facts} <= {"", "period", "unit", "period;unit"}
+    explicit = {r["fact_id"] for r in facts if "period" not in r["assumed"]}
+    # "截至 2023 年底 …" (Chongqing) and "2023年 5 月的线上交友活动" (Heilongjiang) state their periods.
+    assert explicit == {"cq_og_orgs_2023", "cq_og_members_2023"} | {
+        r["fact_id"] for r in facts if r["period_start"] == "2023-05-01"}
+    assert one(facts, fact_id="zto_group_insurance_cover")["assumed"] == "period;unit"  # "保额20 万": 元 implied
+    # Chongqing's implementing opinion followed the ACFTU opinion of 2022; its own year is not stated.
+    for fid in ("cq_opinion_parts", "cq_opinion_points"):
+        r = one(facts, fact_id=fid)
+        assert r["assumed"] == "period" and "2022" in r["note"]
+
+
+def test_the_source_figures_written_in_words_are_facts(facts):
+    # "三孩全额支付": 100 %; "女工参与和获奖人数占比均接近一半": two shares of about 50 %.
+    third = one(facts, fact_id="sd_third_child_childbirth_paid_share")
+    assert (float(third["value"]), third["unit"], third["region_code"]) == (100, "%", "370000")
+    assert "三孩全额支付" in third["quote"]
+    halves = [r for r in facts if "接近一半" in r["quote"]]
+    assert {r["fact_id"] for r in halves} == {"zto_contest_participants_women_share",
+                                              "zto_contest_winners_women_share"}
+    assert all((float(r["value"]), r["qualifier"]) == (50, "approx") for r in halves)
+
+
+def test_a_name_is_not_a_measurement(facts):
+    # "15 分钟工会服务圈" names a programme; no fact reads 15 minutes from it.
+    assert not [r for r in facts if "15 分钟工会服务圈" in r["quote"]]
 
 
 def is_may_2023_event(r: dict[str, str]) -> bool:

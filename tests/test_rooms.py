@@ -46,9 +46,14 @@ def rooms_db(tmp_path_factory):
         prov, city, dcode = ("370000", "370100", None) if rid == "E" else ("410000", "410300",
                                                                             "410303" if dist == "西工区" else "410302")
         con.execute("""insert into mother_room values (?, ?, ?, ?, ?, ?, ?, ?, 'gcj02', ?, ?, true, false, true,
-                       true, false, ?, ?, ?, '2020-01-01', true, ?, ?, ?, 'demo')""",
+                       true, false, ?, ?, ?, '2020-01-01', true, ?, ?, ?, 'demo', null)""",
                     [rid, f"小屋{rid}", prov, city, dcode, f"河南省洛阳市{dist}某路{rid}号", lon, lat, kind, lock,
                      o, c, days, kind == "public", internal, "分机8001" if kind.startswith("workplace") else None])
+    # Two buses of Luoyang: one serving 西工区 and 老城区, one serving only 老城区; their base lies 90 km east, beyond every radius used here.
+    for rid, area in (("BUS1", "410303,410302"), ("BUS2", "410302")):
+        con.execute("""insert into mother_room values (?, ?, '410000', '410300', null, '公交场站', 113.45, 34.62,
+                       'gcj02', 'mobile_bus', false, false, false, true, true, true, '07:00', '19:00', '1234567',
+                       '2020-01-01', true, false, false, null, 'demo', ?)""", [rid, f"公交{rid}路流动妈咪小屋", area])
     con.close()
     return path
 
@@ -109,15 +114,16 @@ def test_search_words_tolerate_missing_suffixes(rcon):
     assert s("洛阳市 西工区") == ["A", "B"]
     assert s("小屋E") == ["E"]
     assert s("'; drop table mother_room; --") == []
-    assert len(s("")) == 5
+    assert len(s("")) == 7     # A-E and the two buses
 
 
 def test_grid_counts_rooms_per_cell(rcon):
     g = query(rcon, "rooms_grid", cell=0.5, provinces=["410000", "370000"], origins=ORIG,
               kinds=list(rooms.KINDS))
-    # A-D share the cell [112.0, 112.5) x [34.5, 35.0) except D (lon 112.55) -> next cell; E alone
-    assert sorted(g["rooms"]) == [1, 1, 3]
-    assert g["rooms"].sum() == 5
+    # A-D share the cell [112.0, 112.5) x [34.5, 35.0) except D (lon 112.55) -> next cell; E alone;
+    # both buses' base (113.45, 34.62) in [113.0, 113.5) x [34.5, 35.0)
+    assert sorted(g["rooms"]) == [1, 1, 2, 3]
+    assert g["rooms"].sum() == 7
 
 
 def test_locate_by_point_and_by_address():
@@ -148,3 +154,68 @@ def test_national_map_payload_is_bounded_whatever_the_scale(built):
     assert size < 5_000_000 and ceiling < 5_000_000, (size, ceiling)
     layers = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
     assert "rooms" not in layers and "cells" in layers
+
+
+def test_open_now_off_binds_no_clock_and_on_binds_the_minute():
+    """Cached queries hit: without "open now" the clock is not bound; with it, only to the minute."""
+    a = rooms.RoomFilter(now=datetime(2024, 4, 22, 12, 0, 5, 123)).params()
+    b = rooms.RoomFilter(now=datetime(2024, 4, 28, 22, 59, 59)).params()
+    assert a == b and a["weekday"] == "" and str(a["now_time"]) == "00:00:00"
+    c = rooms.RoomFilter(open_now=True, now=datetime(2024, 4, 22, 12, 0, 5, 123)).params()
+    d = rooms.RoomFilter(open_now=True, now=datetime(2024, 4, 22, 12, 0, 59)).params()
+    assert c == d and c["weekday"] == "1" and str(c["now_time"]) == "12:00:00"
+    assert rooms.RoomFilter(open_now=True, now=datetime(2024, 4, 22, 12, 1)).params() != c
+
+
+def test_mobile_rooms_are_found_by_the_district_they_serve(rcon):
+    """A bus is listed for the districts on its route, never by the distance to its base."""
+    def buses(district):
+        return list(query(rcon, "rooms_mobile_near", district=district, city="410300", n=5, origins=ORIG)["room_id"])
+    assert buses("410303") == ["BUS1"]                  # only BUS1 serves 西工区
+    assert buses("410302") == ["BUS1", "BUS2"]          # both serve 老城区
+    assert buses("370102") == []                        # Jinan: none (city 410300 is not listed either)
+    # and the nearest fixed rooms never hold a bus, even with a radius that reaches their base
+    fixed = [k for k in rooms.KINDS if k != "mobile_bus"]
+    res = near(rcon, flt=rooms.RoomFilter(kinds=tuple(fixed), now=MONDAY_NOON), radius=200_000.0)
+    assert "mobile_bus" not in set(res["kind"]) and len(res) == 4
+
+
+def test_markdown_escaping_neutralises_links_images_and_html():
+    """Room names from an officer's file go into st.markdown as plain text."""
+    assert rooms.md_text("[x](http://evil)") == r"\[x\]\(http\:\/\/evil\)"
+    assert rooms.md_text("![](http://evil/i.png)") == r"\!\[\]\(http\:\/\/evil\/i\.png\)"
+    assert rooms.md_text("<img src=x>") == r"\<img src\=x\>"
+    assert rooms.md_text("妈咪小屋\n*一楼*") == r"妈咪小屋 \*一楼\*"
+    assert rooms.md_text(None) == ""
+
+
+def test_days_distance_and_service_area_labels():
+    from jinguo.i18n import t
+    zh = lambda k, **kw: t(k, "zh", **kw)  # noqa: E731
+    en = lambda k, **kw: t(k, "en", **kw)  # noqa: E731
+    assert [rooms.days_label(d, zh) for d in ("1234567", "12345", "67", "135")] == [
+        "每天", "周一至周五", "周末", "周一、周三、周五"]
+    assert rooms.days_label("12345", en) == "Mon–Fri"
+    assert [rooms.distance_label(m) for m in (4.0, 583.0, 999.4, 1949.0, None)] == [
+        "0 m", "580 m", "1000 m", "1.9 km", ""]
+    assert rooms.service_area_label("410303,410302", {"410303": "西工", "410302": "老城"}, zh) == "西工、老城"
+
+
+def test_bus_service_gives_each_bus_its_district_and_neighbours():
+    """Demo buses: home district first, then the nearest districts of the same city; bus hours."""
+    import pandas as pd
+
+    from jinguo import room_demo
+
+    ds = pd.DataFrame({"adcode": ["410302", "410303", "410311"], "lon": [112.47, 112.43, 112.60],
+                       "lat": [34.68, 34.66, 34.60]})
+    df = pd.DataFrame({"room_id": ["a", "b"], "kind": ["mobile_bus", "public"], "city_code": "410300",
+                       "district_code": ["410303", "410302"], "open_time": "09:00:00", "close_time": "21:00:00",
+                       "open_days": "1234567"})
+    out = room_demo.bus_service(df, {"410300": ds})
+    area = out.loc[0, "service_area"].split(",")
+    # from 西工 (112.43, 34.66): 老城 is 0.045 deg away, 410311 is 0.18 deg away
+    assert area[0] == "410303" and area[1] == "410302" and len(area) in (2, 3)
+    assert (out.loc[0, "open_time"], out.loc[0, "close_time"], out.loc[0, "open_days"]) in [
+        h for h in room_demo.BUS_HOURS]
+    assert out.loc[1, "service_area"] is None and out.loc[1, "open_time"] == "09:00:00"

@@ -2,6 +2,7 @@
 
 import json
 
+from jinguo import rooms
 from tests.util import no_exception, open_app
 
 PAGE = "views/mother_rooms.py"
@@ -13,7 +14,7 @@ def deck_layers(at, i=0):
 
 
 def test_public_lands_on_the_map_with_cells_not_every_room(app_db):
-    at = open_app(user=None)
+    at = open_app(user=None, params={"mr_open": "0"})   # all rooms, whatever the hour
     no_exception(at)
     assert at.title[0].value == "妈咪小屋地图"
     layers = deck_layers(at)
@@ -21,7 +22,7 @@ def test_public_lands_on_the_map_with_cells_not_every_room(app_db):
 
 
 def test_search_shows_points_and_a_downloadable_list(app_db, built):
-    at = open_app(user=None, params={"mr_q": "洛阳 西工"})
+    at = open_app(user=None, params={"mr_q": "洛阳 西工", "mr_open": "0"})
     no_exception(at)
     layers = deck_layers(at)
     assert "rooms" in layers and "cells" not in layers
@@ -33,30 +34,88 @@ def test_search_shows_points_and_a_downloadable_list(app_db, built):
     assert [b.label for b in at.download_button][:2] == ["下载 CSV", "下载 Excel"]  # list, then coverage
 
 
-def test_near_me_by_address_lists_nearest_first_with_navigation(app_db):
-    at = open_app(user=None, params={"mr_near": "河南省洛阳市西工区"})
+def cards(at):
+    """The fixed-room answer cards: markdown with a distance line, in order."""
+    return [m.value for m in at.markdown if m.value.startswith("**") and (" m · " in m.value or " km · " in m.value)]
+
+
+def test_near_me_by_address_answers_with_cards_nearest_first(app_db):
+    at = open_app(user=None, params={"mr_near": "河南省洛阳市西工区", "mr_open": "0"})
     no_exception(at)
-    assert any("西工区" in i.value for i in at.info)
-    table = at.dataframe[0].value
-    km = [float(d.split()[0]) for d in table["距离"]]
-    assert km == sorted(km) and len(km) == 10
-    assert all(u.startswith("https://uri.amap.com/marker?position=") for u in table["高德导航"])
-    assert any(b.label == "高德导航" for b in at.get("link_button"))
+    assert any("西工区" in c.value for c in at.caption)
+    found = cards(at)
+    assert len(found) == 5                     # the default count
+    km = [float(c.split("\n")[1].split()[0]) / (1000 if " m · " in c else 1) for c in found]
+    assert km == sorted(km)
+    assert [b.label for b in at.get("link_button")][:3] == ["高德导航", "百度导航", "详情"]
+    assert any(b.proto.url.startswith("https://uri.amap.com/marker?position=") for b in at.get("link_button"))
 
 
 def test_near_me_by_point_in_lat_lon_order_is_swapped_back(app_db):
-    at = open_app(user=None, params={"mr_near": "34.66,112.43"})
+    at = open_app(user=None, params={"mr_near": "34.66,112.43", "mr_open": "0"})
     no_exception(at)
     assert any("纬度,经度" in i.value for i in at.info)
-    assert len(at.dataframe[0].value) == 10
+    assert len(cards(at)) == 5
+
+
+def test_buses_are_listed_apart_with_their_service_area_never_as_nearest(app_db, built):
+    """At a bus's own base point, the nearest fixed list holds no bus; the bus is listed as mobile."""
+    lon, lat, district = built.execute("select lon, lat, district_code from mother_room where kind = 'mobile_bus' "
+                                       "and province_code = '410000' order by room_id limit 1").fetchone()
+    at = open_app(user=None, params={"mr_near": f"{lon},{lat}", "mr_open": "0"})
+    no_exception(at)
+    assert cards(at) and not any("流动" in c or "公交" in c for c in cards(at))
+    buses = [m.value for m in at.markdown if "服务区域" in m.value]
+    assert buses and all("流动妈咪小屋" in b and "运营时间" in b for b in buses)
+    assert any(s.value.startswith("附近的流动妈咪小屋") for s in at.subheader)
+
+
+def test_map_names_places_with_a_cjk_text_layer(app_db):
+    at = open_app(user=None, params={"mr_near": "河南省洛阳市西工区", "mr_open": "0"})
+    layers = deck_layers(at)
+    places = layers["places"]
+    assert places["@@type"] == "TextLayer"
+    names = {p["name"] for p in places["data"]}
+    assert {"洛阳", "西工", "郑州"} <= names and "济南" not in names   # Henan's cities, Luoyang's districts
+    assert set("洛阳西工郑州") <= set(places["characterSet"])
+
+
+def test_room_page_public_sees_no_contact_and_a_qr_code(app_db, built):
+    rid, name = built.execute("select room_id, name from mother_room where kind like 'workplace%' and not internal "
+                              "and contact is not null order by room_id limit 1").fetchone()
+    at = open_app(user=None, params={"room": rid})
+    no_exception(at)
+    assert at.title[0].value == rooms.md_text(name)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "所有哺乳期妈妈均可使用" in text and "联系人" not in text and "分机" not in text
+    assert len(at.get("image")) == 1 and at.download_button[0].label == "下载二维码（PNG）"
+
+
+def test_room_page_internal_room_is_staff_only_and_hidden_from_the_public(app_db, built):
+    rid, contact = built.execute("select room_id, contact from mother_room where internal order by room_id "
+                                 "limit 1").fetchone()
+    at = open_app(user=None, params={"room": rid})
+    no_exception(at)
+    assert any("找不到编号" in w.value for w in at.warning) and not at.title
+    at = open_app(params={"room": rid, "lang": "en"}, page="views/mother_rooms.py")
+    no_exception(at)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Staff of this workplace only" in text and rooms.md_text(contact) in text
+
+
+def test_bad_room_id_says_so_without_a_traceback(app_db):
+    at = open_app(user=None, params={"room": "[x](http://evil)"})
+    no_exception(at)
+    w = [w.value for w in at.warning]
+    assert w == ["找不到编号为“\\[x\\]\\(http\\:\\/\\/evil\\)”的妈咪小屋。它可能已撤销，或链接有误。"]
 
 
 def test_filters_and_empty_result(app_db):
-    at = open_app(user=None, params={"mr_q": "洛阳", "mr_kind": "mobile_bus"})
+    at = open_app(user=None, params={"mr_q": "洛阳", "mr_kind": "mobile_bus", "mr_open": "0"})
     no_exception(at)
     table = at.dataframe[0].value
     assert set(table["类型"]) == {"流动妈咪小屋（公交车）"}
-    at.text_input[0].set_value("不存在的地方xyz").run()
+    at.text_input(key="mr_q").set_value("不存在的地方xyz").run()
     no_exception(at)
     assert any("没有符合条件" in i.value for i in at.info)
 

@@ -41,7 +41,7 @@ def test_unknown_and_missing_parameters_are_refused(tiny):
     with pytest.raises(sql.QueryError, match="unknown parameters"):
         query(tiny, "provinces", extra=1)
     with pytest.raises(sql.QueryError, match="missing parameters"):
-        query(tiny, "cities_of")
+        query(tiny, "matchmaking_by_city")
     with pytest.raises(sql.QueryError, match="unknown query"):
         query(tiny, "drop_everything")
 
@@ -51,7 +51,8 @@ INJECTIONS = ["'; drop table region; --", "370000' or '1'='1", "%' or 1=1 --", "
 
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_text_parameters_never_become_sql(tiny, text):
-    assert query(tiny, "cities_of", province=text).empty
+    assert query(tiny, "matchmaking_by_city", province=text, origins=["demo"], year_from=2019,
+                 year_to=2024).empty
     df = query(tiny, "matchmaking_events", provinces=[text], origins=[text], year_from=2019, year_to=2024,
                limit=10)
     assert df.empty

@@ -42,4 +42,6 @@ ui.downloads(table.rename(columns={ui.tr("origin.column"): "origin"}), "reported
              {"origin": ui.tr("origin.column")}, key="sources")
 if len(facts) <= 3:
     for r in facts.itertuples():
-        st.markdown(f"> {r.quote}\n>\n> — {r.reporter}（{fmt.with_unit(r.value, r.unit, lg)}）")
+        assumed = r.assumption_en if lg == "en" else r.assumption_zh
+        st.markdown(f"> {r.quote}\n>\n> — {r.reporter}（{fmt.with_unit(r.value, r.unit, lg)}）"
+                    + (f"\n\n{ui.tr('src.col_assumed')}: {assumed}" if assumed else ""))

@@ -43,7 +43,8 @@ class Server:
     def __init__(self, db: Path, accounts: Path, script: str = "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT),
+               "JINGUO_DATA_DIR": str(accounts.parent / f"registers-{self.port}")}   # imports stay its own
         self.log = open(accounts.parent / f"server-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
@@ -71,9 +72,11 @@ class Server:
 @pytest.fixture(scope="session")
 def e2e_files(tmp_path_factory):
     from jinguo.build import build
+    from tests.conftest import empty_registers
 
     d = tmp_path_factory.mktemp("e2e")
-    db = build(d / "jinguo.duckdb", scale=1.0)
+    with empty_registers(tmp_path_factory):
+        db = build(d / "jinguo.duckdb", scale=1.0)
     accounts = d / "accounts.db"
     env = {**os.environ, "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT)}
     for args in (["admin", "--role", "admin"], ["nat", "--role", "national_viewer"],

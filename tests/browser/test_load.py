@@ -1,7 +1,7 @@
 """A bounded load test on loopback: several browser sessions rerun the map page at once; no errors.
-(The full minute with 24 sessions and its latency percentiles is in `python -m jinguo bench`.)"""
+(The full minute with 24 sessions and its latency percentiles is in `python -m tools.bench`.)"""
 
-from jinguo.bench import _load
+from tools.bench import _load
 
 
 def test_concurrent_sessions_get_no_errors(server, browser):

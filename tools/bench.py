@@ -1,11 +1,18 @@
-"""``python -m jinguo bench``: how fast, measured, written to BENCHMARKS.md with the machine.
+"""``python -m tools.bench``: how fast, measured, written to BENCHMARKS.md with the machine.
 
 Medians of repeated runs and ratios, never single timings; the machines are shared and noisy.
 Databases are built into ``.bench/`` (git-ignored) and reused while their sources are unchanged.
+
+Topic measurements live beside this file as ``tools/bench_TOPIC.py`` modules with
+``measure(workdir: pathlib.Path) -> list[tuple[str, str, str]]`` (rows: what, result, target); they are
+discovered here and each gets its own section of BENCHMARKS.md (``--topics`` picks some, ``--topics none``
+skips them). This is a tool: the runtime package ``jinguo`` never imports it.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import os
 import platform
@@ -237,10 +244,11 @@ def import_1m(path: Path) -> dict:
 
 
 IMPORT_CODE = """
-import json, resource, sys, time, duckdb
-from jinguo import importer
+import json, os, resource, sys, time, duckdb
 f, db = sys.argv[1], sys.argv[2]
-t = time.perf_counter(); rep = importer.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
+os.environ["JINGUO_DATA_DIR"] = os.path.join(os.path.dirname(db), "registers")   # the copy's own, empty
+from jinguo import ingest
+t = time.perf_counter(); rep = ingest.run_import('mother_rooms', f, db=db); s = time.perf_counter() - t
 stored = duckdb.connect(db, read_only=True).execute(
     "select count(*) from mother_room where room_id like 'R37M%'").fetchone()[0]
 assert stored == 1_000_000, f"import reported rows but stored {stored}"
@@ -353,7 +361,7 @@ def _ok(value, target, lower=True):
 def write_report(res: dict, out: Path) -> None:
     m = res["machine"]
     lines = ["# Benchmarks", "",
-             f"Measured by `python -m jinguo bench` on {m['date']}: {m['cores']} cores, {m['memory_gb']} GB, "
+             f"Measured by `python -m tools.bench` on {m['date']}: {m['cores']} cores, {m['memory_gb']} GB, "
              f"{m['cpu']}; Python {m['python']}, DuckDB {m['duckdb']}, Streamlit {m['streamlit']}. Medians of "
              "repeated runs; the machine is shared, so read ratios and orders of magnitude, not the last digit.", ""]
     for scale, r in res["scales"].items():
@@ -411,7 +419,62 @@ def write_report(res: dict, out: Path) -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def topic_modules(names: str = "all") -> list[str]:
+    """The ``tools.bench_*`` modules, sorted by name (``names``: "all", "none" or a comma list of topics)."""
+    found = sorted(f.stem for f in Path(__file__).resolve().parent.glob("bench_*.py"))
+    if names == "none":
+        return []
+    if names != "all":
+        wanted = {f"bench_{n.strip()}" for n in names.split(",") if n.strip()}
+        unknown = wanted - set(found)
+        if unknown:
+            raise SystemExit(f"unknown bench topic(s): {', '.join(sorted(unknown))}; found: {', '.join(found)}")
+        found = [f for f in found if f in wanted]
+    return [f"tools.{f}" for f in found]
+
+
+def run_topics(names: str, workdir: Path) -> dict[str, dict]:
+    """Run each topic module's ``measure(workdir)``; a failing topic is reported, not fatal."""
+    out: dict[str, dict] = {}
+    for mod_name in topic_modules(names):
+        topic = mod_name.split(".bench_", 1)[1]
+        print(f"topic {topic}", flush=True)
+        t = time.perf_counter()
+        try:
+            mod = importlib.import_module(mod_name)
+            d = workdir / topic
+            d.mkdir(parents=True, exist_ok=True)
+            rows = [tuple(str(c) for c in row) for row in mod.measure(d)]
+            out[topic] = {"rows": rows, "doc": (mod.__doc__ or "").strip().splitlines()[0:1],
+                          "seconds": time.perf_counter() - t}
+        except Exception as e:  # noqa: BLE001 - one topic's failure is reported in its own section
+            out[topic] = {"error": f"{type(e).__name__}: {e}", "seconds": time.perf_counter() - t}
+    return out
+
+
+def markdown_table(rows) -> list[str]:
+    lines = ["| what | result | target |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return lines
+
+
+def topic_sections(topics: dict[str, dict]) -> list[str]:
+    lines: list[str] = []
+    for topic, r in topics.items():
+        lines += [f"## Topic: {topic} (`tools/bench_{topic}.py`)", ""]
+        if r.get("doc"):
+            lines += [r["doc"][0], ""]
+        if "error" in r:
+            lines += [f"- failed: `{r['error'][-300:]}`", ""]
+            continue
+        lines += markdown_table(r["rows"]) + [""]
+    return lines
+
+
 def _cli(args) -> int:
+    # The bench's builds and its 1M-row import keep their registers under .bench/, never the operator's
+    # data/registers (an import there would be replayed into the real database by the next build).
+    os.environ["JINGUO_DATA_DIR"] = str(BENCH_DIR / "registers")
     res = {"machine": machine(), "scales": {}}
     for s in [x for x in args.scales.split(",") if x]:
         scale = float(s)
@@ -431,19 +494,28 @@ def _cli(args) -> int:
             r["browser"] = browser(path, sessions=args.sessions if scale >= 10 else 0, seconds=args.seconds)
             print("  browser done", flush=True)
         res["scales"][f"{scale:g}"] = r
+    BENCH_DIR.mkdir(exist_ok=True)
+    res["topics"] = run_topics(args.topics, BENCH_DIR / "topics")
     (BENCH_DIR / "last.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     write_report(res, Path(args.out))
+    with open(args.out, "a", encoding="utf-8") as f:
+        f.write("\n".join(topic_sections(res["topics"])))
     print(Path(args.out).read_text(encoding="utf-8"))
     return 0
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("bench", help="measure queries, pages, map payload, extracts and imports; write BENCHMARKS.md")
-    p.add_argument("--scales", default="1,10")
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tools.bench",
+                                description="measure queries, pages, map payload, extracts, imports and every "
+                                            "tools/bench_*.py topic; write BENCHMARKS.md")
+    p.add_argument("--scales", default="1,10", help="comma list of demo scales (empty: none)")
     p.add_argument("--quick", action="store_true", help="rollups and the map only")
     p.add_argument("--sessions", type=int, default=24, help="concurrent browser sessions of the load test")
     p.add_argument("--seconds", type=int, default=60, help="duration of the load test")
+    p.add_argument("--topics", default="all", help='topic modules to run: "all", "none" or e.g. "serving,rooms"')
     p.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
-    p.set_defaults(func=_cli)
+    return _cli(p.parse_args(argv))
 
 
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Serving many readers: ``python -m jinguo serve`` (N app processes behind nginx) and the run log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _serve(args) -> int:
+    from jinguo.serve.supervisor import serve
+
+    return serve(args.replicas, args.port, args.host, args.run_dir)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("serve", help="run N app processes behind nginx (sticky sessions, restarts)")
+    p.add_argument("--replicas", type=int, default=2, help="app processes (one per core is the usual choice)")
+    p.add_argument("--port", type=int, default=8501, help="port nginx listens on")
+    p.add_argument("--host", default="127.0.0.1", help="address nginx listens on (0.0.0.0 for the LAN)")
+    p.add_argument("--run-dir", type=Path, default=None, help="nginx config, pid, logs (default: a new temp dir)")
+    p.set_defaults(func=_serve)

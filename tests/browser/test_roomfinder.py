@@ -1,0 +1,150 @@
+"""The room finder on a phone (390×844, touch) in Chromium: the answer on the first screen, by a typed
+address and by the phone's location; refused location; buses apart; a room's own URL; room names from a
+file shown as text (no links, no remote images)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import urllib.parse
+
+import duckdb
+import pytest
+
+from jinguo import coords
+from tests.browser.conftest import Server
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2,
+         "locale": "zh-CN"}
+EVIL = "[x](http://evil) ![](http://evil/i.png) <img src=x>"
+EVIL_AT = (112.2001, 34.8001)   # GCJ-02, in Luoyang's Mengjin, kilometres from any demo room
+
+
+def hav(lon1, lat1, lon2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def finder(e2e_files, tmp_path_factory):
+    """A server on a copy of the e2e database with one room whose name is markdown/HTML from a file."""
+    d = tmp_path_factory.mktemp("finder")
+    db, accounts = d / "db.duckdb", d / "accounts.db"
+    shutil.copyfile(e2e_files[0], db)
+    shutil.copyfile(e2e_files[1], accounts)
+    con = duckdb.connect(str(db))
+    con.execute("""insert into mother_room values ('EVIL1', ?, '410000', '410300', '410322', ?, ?, ?, 'gcj02',
+                   'public', true, true, false, true, true, true, null, null, '1234567', '2024-01-01', true, true,
+                   false, null, 'imported', null)""", [EVIL, EVIL, *EVIL_AT])
+    con.close()
+    s = Server(db, accounts)
+    yield s, db
+    s.stop()
+
+
+def rows(db, sql, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def nearest_fixed(db, lon, lat):
+    """The public's nearest fixed room, worked out here in Python from every row (not by the app's SQL)."""
+    cands = rows(db, "select name, lon, lat from mother_room where not internal and kind <> 'mobile_bus'")
+    return min(cands, key=lambda r: hav(lon, lat, r[1], r[2]))[0]
+
+
+def wait_answer(page, timeout=60_000):
+    link = page.get_by_role("link", name="高德导航").first
+    link.wait_for(timeout=timeout)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+    return link
+
+
+def first_card_name(page) -> str:
+    card = page.locator(".st-key-mr_card_0")
+    return card.locator("strong").first.inner_text()
+
+
+def on_first_screen(box) -> bool:
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844 and box["x"] + box["width"] <= 390
+
+
+def test_typed_address_puts_the_nearest_room_on_the_first_screen(finder, browser):
+    s, db = finder
+    lon, lat = rows(db, "select lon, lat from region where adcode = '410303'")[0]
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms?mr_open=0&mr_near=" + urllib.parse.quote("河南省洛阳市西工区"))
+    link = wait_answer(page)
+    assert on_first_screen(link.bounding_box())
+    assert first_card_name(page) == nearest_fixed(db, lon, lat)
+    # the nearest fixed list holds no bus; buses are listed apart, as mobile
+    fixed = page.locator('[class*="st-key-mr_card_"]')
+    assert fixed.count() == 5 and "流动妈咪小屋" not in "".join(fixed.all_inner_texts())
+    assert page.get_by_text("附近的流动妈咪小屋").count() == 1
+    ctx.close()
+
+
+def test_my_location_granted_finds_the_room_where_i_stand(finder, browser):
+    s, db = finder
+    # a room open around the clock (a hospital's), so "open now" holds at any hour the test runs
+    name, glon, glat = rows(db, "select name, lon, lat from mother_room where kind = 'public' and open_time is null "
+                                "and city_code = '410300' order by room_id limit 1")[0]
+    wlon, wlat = coords.gcj02_to_wgs84(glon, glat)          # the phone reports WGS-84
+    ctx = browser.new_context(**PHONE, permissions=["geolocation"],
+                              geolocation={"longitude": float(wlon), "latitude": float(wlat), "accuracy": 20})
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms")
+    page.get_by_role("button", name="使用我的位置").click()
+    link = wait_answer(page)
+    assert first_card_name(page) == name
+    assert on_first_screen(link.bounding_box())
+    ctx.close()
+
+
+def test_my_location_refused_says_so_and_keeps_the_address_box(finder, browser):
+    s, _ = finder
+    ctx = browser.new_context(**PHONE)          # no geolocation permission granted: the browser refuses
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms")
+    page.get_by_role("button", name="使用我的位置").click()
+    page.get_by_text("没有获得位置权限").wait_for(timeout=30_000)
+    assert page.get_by_role("textbox").first.is_visible()
+    ctx.close()
+
+
+def test_a_rooms_url_opens_that_room_with_its_qr_code(finder, browser):
+    s, db = finder
+    rid, name = rows(db, "select room_id, name from mother_room where kind = 'public' and room_id like 'R%' "
+                     "order by room_id limit 1")[0]
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(f"{s.url}/mother-rooms?room={rid}")
+    page.get_by_role("heading", name=name).wait_for(timeout=60_000)
+    page.locator('[data-testid="stImage"] img').wait_for(timeout=30_000)   # the QR code
+    assert page.get_by_text("所有哺乳期妈妈均可使用").count() == 1
+    ctx.close()
+
+
+def test_room_names_from_a_file_are_text_not_links_or_images(finder, browser):
+    s, _ = finder
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{s.url}/mother-rooms?mr_open=0&mr_near={EVIL_AT[0]},{EVIL_AT[1]}")
+    wait_answer(page)
+    assert first_card_name(page) == EVIL
+    # (the navigation links carry the name URL-encoded in their query: that is text, not a link to evil)
+    assert page.locator('a[href^="http://evil"]').count() == 0
+    assert page.locator('img[src*="evil"], img[src="x"]').count() == 0
+    page.goto(f"{s.url}/mother-rooms?room=EVIL1")
+    page.get_by_role("heading", name=EVIL).wait_for(timeout=60_000)
+    assert page.locator('a[href^="http://evil"]').count() == 0
+    assert page.locator('img[src*="evil"], img[src="x"]').count() == 0
+    assert not [u for u in requests if "evil" in u or u.endswith("/x")]
+    ctx.close()
