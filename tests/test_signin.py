@@ -210,3 +210,24 @@ def test_injection_strings_in_every_text_input_and_url_parameter_reach_no_sql(ap
         no_exception(at)
     n = built.execute("select count(*) from mother_room").fetchone()[0]
     assert n > 50_000   # nothing was dropped
+
+
+@pytest.mark.parametrize("change", ["disable", "role"])
+def test_an_open_session_is_signed_out_at_its_next_rerun_when_the_account_changes(app_db, change):
+    """Disabling an account or changing its role bumps its session version: the open session, signed in
+    before the change, loses its rights at its very next rerun (no stale role can still extract)."""
+    from jinguo import auth
+    from jinguo.signin import USER_KEY
+
+    at = open_app("views/extracts.py", user=NATIONAL)
+    no_exception(at)
+    assert at.session_state[USER_KEY].name == NATIONAL.name
+    if change == "disable":
+        auth.set_disabled(NATIONAL.name)
+    else:
+        auth.set_role(NATIONAL.name, "province_viewer", province="370000")
+    at.run()
+    no_exception(at)
+    assert USER_KEY not in at.session_state or at.session_state[USER_KEY] is None or \
+        at.session_state[USER_KEY].role == "public"
+    assert not any(d.label for d in at.download_button), "a revoked session still offers downloads"
