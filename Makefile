@@ -35,7 +35,7 @@ db: $(STAMP)
 	$(VPY) -m jinguo build --if-stale
 
 run: db
-	$(VPY) -m streamlit run app.py
+	$(VPY) -m streamlit run serve_app.py
 
 # N app processes behind nginx (sticky sessions, restarts): `make serve REPLICAS=4 PORT=8080`
 REPLICAS ?= 2

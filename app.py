@@ -1,15 +1,20 @@
-"""巾帼看板: entry point. ``streamlit run app.py`` (or ``make run``).
+"""巾帼看板: entry point. ``streamlit run app.py`` (or ``make run``, which serves it through serve.py so the
+sign-in cookie routes exist).
 
 Page scripts live in ``views/``, not ``pages/``: with ``st.navigation`` a folder
 named ``pages/`` is still auto-discovered, and a deep link on a fresh server
 would run the page without this frame (see README).
+
+Every page is registered for every reader, so every page's URL exists for everyone and a shared link
+never meets "Page not found"; pages the reader may not open are hidden from the menu and, when opened
+by URL, show the sign-in prompt here, before the page runs. After sign-in the same URL opens.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from jinguo import access, data, i18n, ui
+from jinguo import access, data, i18n, signin, ui
 from jinguo.db import DatabaseMissing, db_key
 from jinguo.pages import PAGES
 from jinguo.serve.runlog import note_run
@@ -26,30 +31,33 @@ except DatabaseMissing:
     st.error(i18n.t("app.no_db", lg))
     st.stop()
 
+signin.refresh()            # the account as it is now: revoked or changed sessions end here
 user = data.current_user()
 here = Path(__file__).resolve().parent
-groups: dict[str, list] = {}
-for spec in PAGES:
-    if not (here / spec.script).exists() or not access.can_open(spec.key, user):
-        continue
-    is_first = not groups and user.role != "public"
-    groups.setdefault(i18n.t(f"nav.group_{spec.group}", lg), []).append(
-        st.Page(spec.script, title=i18n.t(f"nav.{spec.key}", lg), icon=spec.icon, url_path=spec.url,
-                default=is_first))
-if not groups:  # nothing this reader may open yet (e.g. the public before the map page exists)
-    ui.account_box()
-    st.info(i18n.t("app.sign_in_needed", lg))
-    st.stop()
-if user.role == "public":
-    # The public's one page is the room finder. As the default page it would live at "/", and its own URL
-    # (/mother-rooms?room=ID, printed on doors as a QR code) would say "Page not found": land on it instead.
-    finder = next(iter(groups.values()))[0]
+specs = [s for s in PAGES if (here / s.script).exists()]
 
-    def land():
-        st.switch_page(finder, query_params=st.query_params.to_dict())
 
-    groups = {"": [st.Page(land, title=finder.title, url_path="start", default=True), *next(iter(groups.values()))]}
+def _home() -> None:
+    """The root URL: the public map for the public, the overview for everyone signed in."""
+    first = next((s for s in specs if access.can_open(s.key, user) and s.key != "mother_rooms"), None)
+    target = first if user.role != "public" and first else next(s for s in specs if s.key == "mother_rooms")
+    st.switch_page(target.script, query_params=st.query_params.to_dict())
+
+
+groups: dict[str, list] = {"": [st.Page(_home, title=i18n.t("nav.home", lg), url_path="home", default=True,
+                                        visibility="hidden")]}
+by_url = {}
+for spec in specs:
+    page = st.Page(spec.script, title=i18n.t(f"nav.{spec.key}", lg), icon=spec.icon, url_path=spec.url,
+                   visibility="visible" if access.can_open(spec.key, user) else "hidden")
+    by_url[spec.url] = spec
+    groups.setdefault(i18n.t(f"nav.group_{spec.group}", lg), []).append(page)
 nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
 ui.sidebar_filters()
-ui.account_box()
+signin.account_box()
+signin.handoff()
+spec = by_url.get(nav.url_path)
+if spec is not None and not access.can_open(spec.key, user):
+    signin.prompt(i18n.t(f"nav.{spec.key}", lg), signed_in=user.role != "public")
+    st.stop()
 nav.run()

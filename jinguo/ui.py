@@ -108,16 +108,6 @@ def sidebar_filters() -> state.Filters:
     return f
 
 
-def account_box() -> None:
-    """Sign-in / signed-in box in the sidebar (jinguo.auth, when present)."""
-    import importlib.util
-
-    if importlib.util.find_spec("jinguo.auth") is not None:
-        import jinguo.auth
-
-        jinguo.auth.account_box()
-
-
 def filters() -> state.Filters:
     f = st.session_state.get("_filters")
     if not isinstance(f, state.Filters):

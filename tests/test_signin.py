@@ -128,8 +128,12 @@ def test_public_sees_no_internal_pages(app_db):
     assert at.title[0].value == "妈咪小屋地图"  # the public's only page
     assert not at.metric
     for page in ("views/overview.py", "views/sources.py", "views/admin.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)  # not even registered for the public
+        at.switch_page(page)  # registered (the URL exists) but gated before the page runs
+        at.run()
+        no_exception(at)
+        assert not at.metric and not at.dataframe and not at.download_button
+        assert at.info[0].value.startswith("此页需要登录")
+        assert len(at.get("form")) == 2   # the sidebar's and the prompt's sign-in forms
 
 
 @pytest.mark.parametrize("user, page, opens", [
@@ -157,14 +161,15 @@ def test_admin_page_adds_an_account_and_lists_the_audit(app_db):
     at.text_input[3].set_value(PW)
     at.button[0].click().run()
     no_exception(at)
-    assert [u["name"] for u in auth.list_users()] == ["new_sd"]
+    assert [u["name"] for u in auth.list_users()] == ["admin", "new_sd"]
     assert auth.audit_rows(action="account_add")[0]["user_name"] == "admin"
 
 
 def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
-    at = open_app(user=SD_OFFICER)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/admin.py")  # not registered for this role at all
+    at = open_app("views/admin.py", user=SD_OFFICER)   # its URL exists, but the frame stops before the page
+    no_exception(at)
+    assert at.warning[0].value == "你的账号无权打开此页。"
+    assert not at.dataframe and not at.get("form") and not at.text_input
 
 
 def test_a_downloaded_extract_is_audited_with_its_filter():
@@ -205,3 +210,24 @@ def test_injection_strings_in_every_text_input_and_url_parameter_reach_no_sql(ap
         no_exception(at)
     n = built.execute("select count(*) from mother_room").fetchone()[0]
     assert n > 50_000   # nothing was dropped
+
+
+@pytest.mark.parametrize("change", ["disable", "role"])
+def test_an_open_session_is_signed_out_at_its_next_rerun_when_the_account_changes(app_db, change):
+    """Disabling an account or changing its role bumps its session version: the open session, signed in
+    before the change, loses its rights at its very next rerun (no stale role can still extract)."""
+    from jinguo import auth
+    from jinguo.signin import USER_KEY
+
+    at = open_app("views/extracts.py", user=NATIONAL)
+    no_exception(at)
+    assert at.session_state[USER_KEY].name == NATIONAL.name
+    if change == "disable":
+        auth.set_disabled(NATIONAL.name)
+    else:
+        auth.set_role(NATIONAL.name, "province_viewer", province="370000")
+    at.run()
+    no_exception(at)
+    assert USER_KEY not in at.session_state or at.session_state[USER_KEY] is None or \
+        at.session_state[USER_KEY].role == "public"
+    assert not any(d.label for d in at.download_button), "a revoked session still offers downloads"

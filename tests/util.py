@@ -23,12 +23,26 @@ def open_app(page: str | None = None, params: dict | None = None, user: User | N
     for k, v in (params or {}).items():
         at.query_params[k] = v
     if user is not None:
-        at.session_state["_jinguo_user"] = user
+        sign_in_as(at, user)
     at.run()
     if page:
         at.switch_page(page)
         at.run()
     return at
+
+
+def sign_in_as(at: AppTest, user: User) -> None:
+    """Sign ``user`` in to an AppTest session as the sign-in form would: the account exists in the
+    test's accounts file (made here when missing), and the session carries its version, so the
+    per-rerun check (jinguo.signin.refresh) keeps it signed in until the account changes."""
+    from jinguo import auth
+    from jinguo.auth import sessions
+    from jinguo.signin import META_KEY, USER_KEY, SessionMeta
+
+    if sessions.current_version(user.name) is None and not any(u["name"] == user.name for u in auth.list_users()):
+        auth.add_user(user.name, user.role, "test password 0123", province=user.province, actor="test")
+    at.session_state[USER_KEY] = user
+    at.session_state[META_KEY] = SessionMeta(sessions.current_version(user.name) or 0, "password")
 
 
 def no_exception(at: AppTest) -> None:

@@ -135,6 +135,7 @@ def pages(path: Path) -> list[dict]:
 
     from jinguo.access import User
     from jinguo.pages import PAGES
+    from tests.util import sign_in_as
 
     os.environ["JINGUO_DB"] = str(path)
     os.environ.setdefault("JINGUO_ACCOUNTS_DB", str(BENCH_DIR / "accounts.db"))
@@ -146,7 +147,7 @@ def pages(path: Path) -> list[dict]:
 
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.session_state["_jinguo_user"] = User("bench", "admin")
+        sign_in_as(at, User("bench", "admin"))   # as the form would: the per-rerun check keeps it
         at.run()
         t = time.perf_counter()
         at.switch_page(str(ROOT / spec.script))

@@ -31,6 +31,7 @@ def _page(workdir: Path, db: Path, key: str) -> tuple[float, float, float, int]:
     from jinguo import pageview, sql
     from jinguo.access import User
     from jinguo.pages import PAGES as SPECS
+    from tests.util import sign_in_as
 
     spec = next(s for s in SPECS if s.key == key)
     os.environ["JINGUO_DB"] = str(db)
@@ -46,7 +47,7 @@ def _page(workdir: Path, db: Path, key: str) -> tuple[float, float, float, int]:
             timings.append((time.perf_counter() - t) * 1000)
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.session_state["_jinguo_user"] = User("bench", "admin")
+    sign_in_as(at, User("bench", "admin"))   # as the form would: the per-rerun check keeps it
     at.run()
     st.cache_data.clear()                # cold: no query result, view or figure cached
     pageview._view.clear()

@@ -40,14 +40,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, accounts: Path):
+    def __init__(self, db: Path, accounts: Path, script: str = "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT),
                "JINGUO_DATA_DIR": str(accounts.parent / f"registers-{self.port}")}   # imports stay its own
         self.log = open(accounts.parent / f"server-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats",
              "false"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60

@@ -1,0 +1,276 @@
+"""The account store: one SQLite file (``data/accounts.db`` or ``$JINGUO_ACCOUNTS_DB``). No Streamlit here.
+
+Accounts and the audit trail are not in the analytics DuckDB file: that file is rebuilt and swapped whole,
+and DuckDB allows one writing process, while several server processes and ``python -m jinguo users`` write
+at the same time. SQLite handles that with its own locking (WAL, ``BEGIN IMMEDIATE``).
+
+The file is created 0600 and its folder, when this module creates it, 0700. Every change of an account's
+role, province, password or state bumps its ``session_version``, which ends its open sessions at their next
+rerun (see :mod:`jinguo.auth.sessions`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from jinguo.access import ROLES, User
+from jinguo.paths import DATA_DIR
+
+PH = PasswordHasher()
+SCHEMA_VERSION = 2
+
+_BASE = """
+create table if not exists account (
+    name text primary key,
+    pw_hash text not null,
+    role text not null,
+    province text,
+    email text unique,
+    disabled integer not null default 0,
+    failures integer not null default 0,
+    locked_until real not null default 0,
+    created_at real not null
+);
+create table if not exists audit_log (
+    id integer primary key autoincrement,
+    ts real not null,
+    user_name text,
+    action text not null,
+    detail text not null default '{}'
+);
+"""
+_V2 = """
+alter table account add column session_version integer not null default 0;
+create table if not exists attempt (
+    key text not null,            -- keyed hash of the typed name (known or not)
+    client text not null,         -- '*' for the account-wide counter, else a keyed hash of the client
+    failures integer not null default 0,
+    locked_until real not null default 0,
+    updated real not null default 0,
+    primary key (key, client)
+);
+create table if not exists web_session (
+    token_hash text primary key,  -- sha256 of the cookie's token (or of the one-time code while pending)
+    name text not null,
+    version integer not null,
+    via text not null,
+    state text not null,          -- 'pending' (code not yet exchanged) or 'active'
+    created real not null,
+    last_seen real not null
+);
+create index if not exists web_session_name on web_session(name);
+create table if not exists meta (key text primary key, value text not null);
+"""
+
+
+class AuthError(Exception):
+    """A sign-in or account change was refused; ``key`` names the message in the catalogue."""
+
+    def __init__(self, key: str, **kw):
+        self.key, self.kw = key, kw
+        super().__init__(key)
+
+
+def accounts_path() -> Path:
+    return Path(os.environ.get("JINGUO_ACCOUNTS_DB") or DATA_DIR / "accounts.db")
+
+
+_migrated: set[str] = set()
+_mlock = threading.Lock()
+
+
+def _create_private(path: Path) -> None:
+    """Make the folder (0700 when we create it) and an empty file 0600 before SQLite opens it."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        os.chmod(path, 0o600)   # an older file created world-readable
+
+
+def normalise_email(email: str | None) -> str | None:
+    """The one form stored and looked up: trimmed, lower case; '' is no e-mail."""
+    e = (email or "").strip().lower()
+    return e or None
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    con.executescript(_BASE)
+    v = con.execute("pragma user_version").fetchone()[0]
+    if v >= SCHEMA_VERSION:
+        return
+    con.execute("begin immediate")
+    try:
+        if con.execute("pragma user_version").fetchone()[0] < 2:
+            cols = {r[1] for r in con.execute("pragma table_info(account)")}
+            for stmt in _V2.split(";"):
+                if stmt.strip() and not ("session_version" in stmt and "session_version" in cols):
+                    con.execute(stmt)
+            # E-mails were unique case-sensitively; SSO looked them up case-insensitively. Store one
+            # form. Addresses that differ only in case are ambiguous: their SSO mapping is removed
+            # (password sign-in still works) and the audit says so.
+            dup = [r[0] for r in con.execute(
+                "select lower(trim(email)) from account where email is not null and trim(email) != '' "
+                "group by 1 having count(*) > 1")]
+            for e in dup:
+                names = [r[0] for r in con.execute("select name from account where lower(trim(email)) = ?", (e,))]
+                con.execute("update account set email = null, session_version = session_version + 1 "
+                            "where lower(trim(email)) = ?", (e,))
+                con.execute("insert into audit_log (ts, user_name, action, detail) values (?, 'system', "
+                            "'account_email_cleared', ?)", (time.time(), ",".join(names)))
+            con.execute("update account set email = nullif(lower(trim(email)), '') where email is not null")
+            con.execute("create unique index if not exists account_email_ci on account(lower(email))")
+            con.execute("insert or ignore into meta values ('key', ?)", (secrets.token_hex(32),))
+            con.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), the schema migrated once per process."""
+    path = Path(path or accounts_path())
+    _create_private(path)
+    con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    con.execute("pragma busy_timeout = 30000")
+    con.execute("pragma journal_mode=wal")
+    key = str(path.resolve())
+    if key not in _migrated:
+        with _mlock:
+            _migrate(con)
+            _migrated.add(key)
+    return con
+
+
+def install_key(con: sqlite3.Connection) -> bytes:
+    """A random key made once per accounts file: keys the hashes of typed names and clients."""
+    return bytes.fromhex(con.execute("select value from meta where key = 'key'").fetchone()[0])
+
+
+def validate(role: str, province: str | None) -> None:
+    if role not in ROLES or role == "public":
+        raise AuthError("auth.bad_role", role=role)
+    if role in ("province_viewer", "data_officer"):
+        if not province or not (len(province) == 6 and province.isdigit() and province.endswith("0000")):
+            raise AuthError("auth.need_province", role=role)
+
+
+def _scoped(role: str, province: str | None) -> str | None:
+    return province if role in ("province_viewer", "data_officer") else None
+
+
+def add_user(name: str, role: str, password: str, province: str | None = None, email: str | None = None,
+             actor: str | None = None) -> None:
+    from jinguo.auth.audit import record
+
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise AuthError("auth.bad_name")
+    if len(password) < 10:
+        raise AuthError("auth.short_password")
+    validate(role, province)
+    email = normalise_email(email)
+    con = connect()
+    try:
+        if email and con.execute("select 1 from account where lower(email) = ?", (email,)).fetchone():
+            raise AuthError("auth.email_taken")
+        con.execute("insert into account (name, pw_hash, role, province, email, created_at) values (?,?,?,?,?,?)",
+                    (name, PH.hash(password), role, _scoped(role, province), email, time.time()))
+    except sqlite3.IntegrityError:
+        if email and con.execute("select 1 from account where lower(email) = ?", (email,)).fetchone():
+            raise AuthError("auth.email_taken") from None
+        raise AuthError("auth.exists", name=name) from None
+    finally:
+        con.close()
+    record("account_add", actor, account=name, role=role, province=province)
+
+
+def set_role(name: str, role: str, province: str | None = None, actor: str | None = None) -> None:
+    from jinguo.auth.audit import record
+
+    validate(role, province)
+    con = connect()
+    try:
+        n = con.execute("update account set role = ?, province = ?, session_version = session_version + 1 "
+                        "where name = ?", (role, _scoped(role, province), name)).rowcount
+    finally:
+        con.close()
+    if not n:
+        raise AuthError("auth.no_such_user", name=name)
+    record("account_role", actor, account=name, role=role, province=province)
+
+
+def set_disabled(name: str, disabled: bool = True, actor: str | None = None) -> None:
+    from jinguo.auth.audit import record
+
+    con = connect()
+    try:
+        n = con.execute("update account set disabled = ?, session_version = session_version + 1 where name = ?",
+                        (int(disabled), name)).rowcount
+        if n and disabled:
+            con.execute("delete from web_session where name = ?", (name,))
+    finally:
+        con.close()
+    if not n:
+        raise AuthError("auth.no_such_user", name=name)
+    record("account_disable", actor, account=name, disabled=disabled)
+
+
+def list_users() -> list[dict]:
+    con = connect()
+    try:
+        cur = con.execute("select name, role, province, email, disabled, failures, locked_until from account "
+                          "order by name")
+        cols = [c[0] for c in cur.description]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        for r in rows:   # the failures and lock shown are the account-wide counter's
+            a = con.execute("select failures, locked_until from attempt where key = ? and client = '*'",
+                            (name_key(con, r["name"]),)).fetchone()
+            r["failures"], r["locked_until"] = (a[0], a[1]) if a else (0, 0)
+        return rows
+    finally:
+        con.close()
+
+
+def name_key(con: sqlite3.Connection, name: str) -> str:
+    """A keyed hash of a typed name: counts failures for names that exist and names that don't alike,
+    without storing what was typed (it may be a password typed into the wrong field)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(install_key(con), ("name:" + name.strip()).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def account_row(name: str, con: sqlite3.Connection | None = None) -> tuple | None:
+    """(pw_hash, role, province, disabled, session_version) of an account, or None."""
+    own = con is None
+    con = con or connect()
+    try:
+        return con.execute("select pw_hash, role, province, disabled, session_version from account "
+                           "where name = ?", (name,)).fetchone()
+    finally:
+        if own:
+            con.close()
+
+
+def user_by_email(email: str) -> tuple[User, int] | None:
+    """The enabled account whose e-mail is exactly ``email`` once normalised, with its session version."""
+    e = normalise_email(email)
+    if not e:
+        return None
+    con = connect()
+    try:
+        row = con.execute("select name, role, province, session_version from account where email = ? "
+                          "and disabled = 0", (e,)).fetchone()
+    finally:
+        con.close()
+    return (User(row[0], row[1], row[2]), row[3]) if row else None

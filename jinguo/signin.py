@@ -1,0 +1,210 @@
+"""The Streamlit side of sign-in: the sidebar widget, the session check at every rerun, single sign-on.
+
+Accounts, lockout, sessions and the audit are in :mod:`jinguo.auth` (no Streamlit there). This module
+keeps ``st.session_state["_jinguo_user"]`` (read by :func:`jinguo.data.current_user`) true to the
+account *now*: :func:`refresh` runs at the top of every rerun (app.py) and signs the reader out the
+moment the account is disabled or changed (role, province, password), or the session cookie expired.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from jinguo import auth, i18n, ui
+from jinguo.access import User
+from jinguo.auth import sessions, store
+
+USER_KEY, META_KEY, NOTICE_KEY, HANDOFF_KEY = "_jinguo_user", "_jinguo_session", "_jinguo_notice", "_jinguo_handoff"
+ROUTES_ENV = "JINGUO_SESSION_ROUTES"   # set by serve.py when its cookie routes are mounted
+
+
+@dataclass(frozen=True)
+class SessionMeta:
+    version: int
+    via: str                 # 'password' or 'oidc'
+    token: str | None = None
+
+
+def _tr(key: str, **kw) -> str:
+    return i18n.t(key, ui.lang(), **kw)
+
+
+def _sign_out_state(notice: str | None = None) -> None:
+    for k in (USER_KEY, META_KEY, HANDOFF_KEY):
+        st.session_state.pop(k, None)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+
+
+def _cookie_token() -> str | None:
+    try:
+        return sessions.unsign(st.context.cookies.get(sessions.COOKIE))
+    except Exception:   # no browser context (AppTest without cookies)
+        return None
+
+
+def establish(user: User, version: int, via: str, token: str | None = None) -> None:
+    st.session_state[USER_KEY] = user
+    st.session_state[META_KEY] = SessionMeta(version, via, token)
+
+
+def refresh() -> User | None:
+    """Once per rerun: re-check the signed-in account, or pick up a session cookie or an SSO sign-in."""
+    ss = st.session_state
+    user, meta = ss.get(USER_KEY), ss.get(META_KEY)
+    if isinstance(user, User):
+        if not isinstance(meta, SessionMeta):   # set by something other than this module: trust nothing
+            _sign_out_state()
+            return None
+        if meta.token:
+            found = sessions.resolve(meta.token)
+            ok = found is not None and found[0] == user
+        else:
+            ok = sessions.current_version(user.name) == meta.version
+        if not ok:
+            auth.record("session_revoked", user.name, via=meta.via)
+            if meta.token:
+                sessions.end(meta.token)
+            _sign_out_state("auth.revoked")
+            return None
+        return user
+    token = _cookie_token()
+    if token and token not in ss.get("_jinguo_dead_tokens", ()):
+        found = sessions.resolve(token)
+        if found is not None:
+            u, via = found
+            establish(u, sessions.current_version(u.name) or 0, via, token)
+            return u
+        ss.setdefault("_jinguo_dead_tokens", set()).add(token)
+    sso = sso_user()
+    if sso is not None:
+        u, version = sso
+        establish(u, version, "oidc")
+        auth.record("sign_in", u.name, via="oidc")
+        return u
+    return None
+
+
+def _client() -> str:
+    try:
+        return st.context.ip_address or "local"
+    except Exception:
+        return "local"
+
+
+def sign_in(name: str, password: str) -> None:
+    """Password sign-in from the form; raises AuthError. Starts a lasting session when the routes exist."""
+    u = auth.authenticate(name.strip(), password, client=_client())
+    version = sessions.current_version(u.name) or 0
+    establish(u, version, "password")
+    if os.environ.get(ROUTES_ENV) == "1":
+        st.session_state[HANDOFF_KEY] = sessions.start(u, version, "password")
+
+
+def sign_out() -> None:
+    user, meta = st.session_state.get(USER_KEY), st.session_state.get(META_KEY)
+    if isinstance(user, User):
+        auth.record("sign_out", user.name)
+    token = meta.token if isinstance(meta, SessionMeta) else None
+    sessions.end(token)
+    if token:
+        st.session_state.setdefault("_jinguo_dead_tokens", set()).add(token)
+    _sign_out_state()
+    if isinstance(meta, SessionMeta) and meta.via == "oidc":
+        st.logout()   # ends Streamlit's own identity cookie too, or SSO would sign straight back in
+
+
+def _call_route(path: str, key: str) -> None:
+    """Have the browser call one of the cookie routes (a same-origin fetch from a tiny component frame),
+    so the HttpOnly cookie is set or cleared by an HTTP response, never by script."""
+    try:
+        from streamlit_js_eval import streamlit_js_eval
+    except ImportError:
+        return
+    js = "fetch(" + json.dumps(path) + ", {credentials: 'same-origin', cache: 'no-store'}).then(r => r.status)"
+    streamlit_js_eval(js_expressions=js, key=key)
+
+
+def handoff() -> None:
+    """After a password sign-in: exchange the one-time code for the session cookie."""
+    code = st.session_state.get(HANDOFF_KEY)
+    if code:
+        _call_route("/_jinguo/session?code=" + code, "jinguo_handoff_" + code[:8])
+        # The component answers with the status on a later rerun; keep the code until then, once.
+        if isinstance(st.session_state.get("jinguo_handoff_" + code[:8]), int):
+            st.session_state.pop(HANDOFF_KEY, None)
+
+
+# --------------------------------------------------------------------------- single sign-on
+def sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:   # no secrets.toml at all
+        return False
+
+
+def sso_user() -> tuple[User, int] | None:
+    """An OIDC sign-in (st.login) with a verified e-mail, mapped exactly (normalised) to one account."""
+    if not sso_configured():
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email, verified = st.user.get("email"), st.user.get("email_verified")
+    except Exception:
+        return None
+    if not email or verified is not True:
+        return None
+    return store.user_by_email(email)
+
+
+# --------------------------------------------------------------------------- widgets
+def _form(where: str) -> None:
+    with st.form(f"auth_form_{where}", clear_on_submit=True):
+        name = st.text_input(_tr("auth.name"), max_chars=64)
+        password = st.text_input(_tr("auth.password"), type="password", max_chars=200)
+        ok = st.form_submit_button(_tr("auth.sign_in"))
+    if ok:
+        try:
+            sign_in(name, password)
+        except auth.AuthError as e:
+            st.error(_tr(e.key, **e.kw))
+        else:
+            st.rerun()
+    if sso_configured() and st.button(_tr("auth.sso"), key=f"auth_sso_{where}"):
+        st.login()
+
+
+def account_box() -> None:
+    """Sidebar: sign-in form, or who is signed in and a sign-out button."""
+    user = st.session_state.get(USER_KEY)
+    with st.sidebar:
+        st.divider()
+        notice = st.session_state.pop(NOTICE_KEY, None)
+        if notice:
+            st.warning(_tr(notice))
+        if isinstance(user, User):
+            from jinguo.safe import md_escape
+
+            st.caption(_tr("auth.signed_in_as", name=md_escape(user.name), role=_tr(f"auth.role_{user.role}")))
+            if st.button(_tr("auth.sign_out"), key="auth_sign_out"):
+                sign_out()
+                st.rerun()
+            return
+        with st.expander(_tr("auth.sign_in"), expanded=False):
+            _form("side")
+
+
+def prompt(page_title: str, signed_in: bool) -> None:
+    """The main area of a page the reader may not open: why, and (signed out) the sign-in form.
+    The URL is left as it is, so after sign-in the same page opens with every parameter."""
+    st.title(page_title)
+    if signed_in:
+        st.warning(_tr("auth.forbidden"))
+        return
+    st.info(_tr("auth.prompt"))
+    _form("main")
