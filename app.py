@@ -53,6 +53,8 @@ for spec in specs:
     by_url[spec.url] = spec
     groups.setdefault(i18n.t(f"nav.group_{spec.group}", lg), []).append(page)
 nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
+if nav.url_path == "":
+    nav.run()   # the root only sends the reader on: draw nothing (and report nothing) in a run cut short
 ui.sidebar_filters()
 signin.account_box()
 signin.handoff()
