@@ -2,6 +2,7 @@
 
 import pytest
 
+from jinguo import i18n
 from tests.util import ADMIN, NATIONAL, SD_OFFICER, SHANDONG, no_exception, open_app
 
 
@@ -16,9 +17,17 @@ def test_officers_and_admins_get_the_uploader_and_templates(app_db, user):
 
 @pytest.mark.parametrize("user", [SHANDONG, NATIONAL, None])
 def test_viewers_and_the_public_cannot_reach_it(app_db, user):
+    """The page's URL exists for everyone (a shared link lands), but the frame stops a reader who may not
+    import before the page runs: no uploader, no template, only why (and, signed out, the sign-in form)."""
     at = open_app(user=user)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/import_data.py")
+    at.switch_page("views/import_data.py")
+    at.run()
+    assert not at.exception
+    assert not at.get("file_uploader") and not at.download_button
+    if user is None:
+        assert at.info[0].value.startswith("此页需要登录")
+    else:
+        assert [w.value for w in at.warning] == [i18n.t("auth.forbidden", "zh")]
 
 
 def test_every_template_imports_cleanly(built_db, tmp_path):
