@@ -151,6 +151,14 @@ def test_xsrf_protection_stays_on_and_uploads_are_limited():
     assert "enableXsrfProtection = true" in cfg and "maxUploadSize = 200" in cfg
 
 
+def test_table_downloads_are_off_in_the_config_streamlit_reads():
+    """The project's config turns the tables' toolbar download off."""
+    import tomllib
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["client"]["disableDataExport"] is True   # honoured in the browser: tests/browser/test_pages.py
+
+
 def test_admin_page_adds_an_account_and_lists_the_audit(app_db):
     at = open_app("views/admin.py", user=ADMIN)
     no_exception(at)

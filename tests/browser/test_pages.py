@@ -62,3 +62,20 @@ def test_chinese_renders_as_glyphs_not_boxes(page, server):
     title = page.locator("h1").first.inner_text()
     assert title == "妈咪小屋地图"
     shot(page, "glyphs")
+
+
+def test_table_toolbars_offer_no_download_that_skips_the_audit(page, server):
+    """`client.disableDataExport`: a table's own toolbar keeps search and full screen but has no "Download
+    as CSV" (it would skip the neutralising writer and the extract audit); the audited buttons remain."""
+    page.goto(server.url + "/mother-rooms")
+    settle(page)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=30_000)
+    table.hover()
+    toolbar = page.locator('[data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) '
+                           '[data-testid="stElementToolbar"]').first
+    toolbar.locator("button").first.wait_for(timeout=10_000)
+    labels = [b.get_attribute("aria-label") or b.inner_text() for b in toolbar.locator("button").all()]
+    assert "Search" in labels and "Fullscreen" in labels, labels        # the table's toolbar, read
+    assert not any("Download" in x for x in labels), labels
+    assert page.get_by_role("button", name="下载 CSV").count() >= 1   # the audited download stays
