@@ -5,7 +5,8 @@ Python, so one process uses one core at a time (the GIL). The supervisor
 
 * writes ``nginx.conf`` from ``nginx.conf.template`` into a runtime directory (pid, logs, temp files
   there; nothing under /etc), with one ``server`` line per replica;
-* starts the replicas (``streamlit run app.py`` from the project root, so ``.streamlit/config.toml`` is
+* starts the replicas (``streamlit run serve_app.py``, i.e. app.py plus the sign-in cookie routes
+  ``/_jinguo/…``, from the project root, so ``.streamlit/config.toml`` is
   honoured: no file watcher, no usage statistics) with one shared cookie secret, and nginx in the
   foreground;
 * restarts a replica that exits, on the same port (nginx has meanwhile taken it out: max_fails /
@@ -106,7 +107,7 @@ class Supervisor:
         for i in range(replicas):
             p = free_port()
             self.replicas.append(Child(
-                f"replica-{i}", [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                f"replica-{i}", [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve_app.py"),
                                  "--server.headless", "true", "--server.address", "127.0.0.1",
                                  "--server.port", str(p)],
                 self.run_dir / "logs" / f"replica-{i}.log", port=p))

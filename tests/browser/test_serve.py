@@ -93,6 +93,23 @@ def _cookie(context) -> str:
     return next(c["value"] for c in context.cookies() if c["name"] == "jg_backend")
 
 
+def test_the_sign_in_cookie_routes_are_served_through_the_balancer(served):
+    """The replicas run serve_app.py, so /_jinguo/session exists behind nginx: a made-up one-time code is
+    refused (403, no cookie); app.py alone would answer the page's HTML (200) and no sign-in would last."""
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(served.url + "/_jinguo/session?code=made-up", timeout=30)
+    assert err.value.code == 403 and "jinguo_session" not in (err.value.headers.get("Set-Cookie") or "")
+    # sign-out sends back to a local path only, never to another site
+    req = urllib.request.Request(served.url + "/_jinguo/signout?next=//evil.example/x")
+    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                              {"redirect_request": lambda *a, **k: None}))
+    with pytest.raises(urllib.error.HTTPError) as err:
+        opener.open(req, timeout=30)
+    assert err.value.code == 303 and err.value.headers["Location"] == "/"
+
+
 def test_a_sessions_upload_and_download_reach_the_process_that_holds_it(served, browser, tmp_path):
     """Signed in through the balancer, a data officer downloads a template (/media/...) and uploads a file
     (/_stcore/upload_file/...); both, and the websocket, went to one process, and both worked."""
