@@ -1,7 +1,7 @@
 """The public room finder's Streamlit parts: the one-line question, "use my location", answer cards,
 mobile rooms, and a page per room (with a QR code for its door). The pure logic is in :mod:`jinguo.rooms`.
 
-Everything that comes from data goes through :func:`jinguo.rooms.md_text` before st.markdown; the only
+Everything that comes from data goes through :func:`jinguo.safe.md_escape` before st.markdown; the only
 ``unsafe_allow_html`` is the constant :data:`STYLE`.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from jinguo import coords, data, rooms, ui
+from jinguo.safe import md_escape
 
 # Phone first: tap targets of at least 44 px, body text of at least 16 px; the geolocation probe is a
 # zero-height iframe. A constant: never formatted with data.
@@ -119,14 +120,14 @@ def card(r: dict, t, i: int) -> None:
     """One answer: name, distance, open now or hours, amenities as icons, navigation and the room's page."""
     with st.container(border=True, key=f"mr_card_{i}"):
         dist = rooms.distance_label(r.get("distance_m"))
-        st.markdown(f"**{rooms.md_text(r['name'])}**  \n"
+        st.markdown(f"**{md_escape(r['name'])}**  \n"
                     + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x))
         with st.container(horizontal=True, gap="small"):
             st.link_button(t("rooms.navigate_amap"), coords.amap_nav_url(r["lon"], r["lat"], r["name"]),
                            icon="🧭", type="primary")
             st.link_button(t("rooms.navigate_baidu"), coords.baidu_nav_url(r["lon"], r["lat"], r["name"]))
             st.link_button(t("finder.room_page"), room_url(r["room_id"]))
-        st.caption(rooms.md_text(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
+        st.caption(md_escape(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
 
 
 def buses(res, names: dict, t) -> None:
@@ -135,8 +136,8 @@ def buses(res, names: dict, t) -> None:
     for i, r in enumerate(res.to_dict("records")):
         with st.container(border=True, key=f"mr_bus_{i}"):
             hours = rooms.hours_label(r, t)
-            st.markdown(f"**{rooms.md_text(r['name'])}** · {t('finder.mobile')}  \n"
-                        + t("finder.serves", area=rooms.md_text(rooms.service_area_label(r["service_area"], names, t)))
+            st.markdown(f"**{md_escape(r['name'])}** · {t('finder.mobile')}  \n"
+                        + t("finder.serves", area=md_escape(rooms.service_area_label(r["service_area"], names, t)))
                         + "  \n" + t("finder.schedule", days=rooms.days_label(r["open_days"], t), hours=hours))
             st.caption(rooms.amenity_icons(r, t) or "—")
 
@@ -156,19 +157,19 @@ def room_page(room_id: str, names: dict, t, user) -> None:
     res = data.q("rooms_one", room_id=rid) if rid else None
     st.link_button(t("finder.back"), "mother-rooms", icon="⬅️")
     if res is None or res.empty:
-        st.warning(t("finder.room_unknown", id=rooms.md_text(rid)))
+        st.warning(t("finder.room_unknown", id=md_escape(rid)))
         return
     r = res.iloc[0].to_dict()
-    st.title(rooms.md_text(r["name"]))
+    st.title(md_escape(r["name"]))
     mobile = r["kind"] == "mobile_bus"
     lines = [f"{t('rooms.kind')}: {t('rooms.kind_' + r['kind'])}",
              f"{t('rooms.hours')}: {rooms.days_label(r['open_days'], t)} {rooms.hours_label(r, t)}",
              f"{t('rooms.amenities')}: {rooms.amenity_icons(r, t) or '—'}",
              f"{t('finder.who')}: {t('finder.who_staff' if r['internal'] else 'finder.who_all')}"]
-    lines.insert(1, t("finder.serves", area=rooms.md_text(rooms.service_area_label(r["service_area"], names, t)))
-                 if mobile else f"{t('rooms.address')}: {rooms.md_text(r['address'])}")
+    lines.insert(1, t("finder.serves", area=md_escape(rooms.service_area_label(r["service_area"], names, t)))
+                 if mobile else f"{t('rooms.address')}: {md_escape(r['address'])}")
     if r.get("contact") and user.role != "public":
-        lines.append(f"{t('rooms.contact')}: {rooms.md_text(r['contact'])}")
+        lines.append(f"{t('rooms.contact')}: {md_escape(r['contact'])}")
     st.markdown("  \n".join(lines))
     if not mobile:
         with st.container(horizontal=True):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -286,15 +285,9 @@ def _esc(s) -> str:
 # Every ASCII punctuation mark may be backslash-escaped in CommonMark; escaping all of them turns links,
 # images, raw HTML, emphasis, Streamlit's :colour[...] directives and $maths$ into plain characters, and
 # the escaped ":" and "/" stop GFM from auto-linking a bare http://… (until security's md_escape lands).
-_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 AMENITY_ICONS = {"lock": "🔒", "sink": "🚰", "fridge": "🧊", "outlet": "🔌", "seating": "🪑", "changing": "🚼"}
 AMENITY_COLS = dict(zip(AMENITIES, ("has_lock", "has_sink", "has_fridge", "has_outlet", "has_seating",
                                     "has_changing_table")))
-
-
-def md_text(value) -> str:
-    """Data-derived text safe to put into st.markdown: one line, every markdown/HTML character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value if value is not None else "").split()))
 
 
 def days_label(days, t) -> str:

@@ -10,6 +10,7 @@ import pytest
 from jinguo import coords, rooms, sql
 from jinguo.access import scope_for
 from jinguo.db import query
+from jinguo.safe import md_escape
 from tests.conftest import SCHEMA
 
 R = 6371008.8
@@ -182,11 +183,11 @@ def test_mobile_rooms_are_found_by_the_district_they_serve(rcon):
 
 def test_markdown_escaping_neutralises_links_images_and_html():
     """Room names from an officer's file go into st.markdown as plain text."""
-    assert rooms.md_text("[x](http://evil)") == r"\[x\]\(http\:\/\/evil\)"
-    assert rooms.md_text("![](http://evil/i.png)") == r"\!\[\]\(http\:\/\/evil\/i\.png\)"
-    assert rooms.md_text("<img src=x>") == r"\<img src\=x\>"
-    assert rooms.md_text("妈咪小屋\n*一楼*") == r"妈咪小屋 \*一楼\*"
-    assert rooms.md_text(None) == ""
+    assert md_escape("[x](http://evil)") == r"\[x\]\(http\:\/\/evil\)"
+    assert md_escape("![](http://evil/i.png)") == r"\!\[\]\(http\:\/\/evil\/i\.png\)"
+    assert md_escape("<img src=x>") == r"\<img src\=x\>"
+    assert md_escape("妈咪小屋\n*一楼*") == r"妈咪小屋 \*一楼\*"
+    assert md_escape(None) == ""
 
 
 def test_days_distance_and_service_area_labels():

@@ -2,7 +2,7 @@
 
 import json
 
-from jinguo import rooms
+from jinguo.safe import md_escape
 from tests.util import no_exception, open_app
 
 PAGE = "views/mother_rooms.py"
@@ -85,7 +85,7 @@ def test_room_page_public_sees_no_contact_and_a_qr_code(app_db, built):
                               "and contact is not null order by room_id limit 1").fetchone()
     at = open_app(user=None, params={"room": rid})
     no_exception(at)
-    assert at.title[0].value == rooms.md_text(name)
+    assert at.title[0].value == md_escape(name)
     text = "\n".join(m.value for m in at.markdown)
     assert "所有哺乳期妈妈均可使用" in text and "联系人" not in text and "分机" not in text
     assert len(at.get("image")) == 1 and at.download_button[0].label == "下载二维码（PNG）"
@@ -100,7 +100,7 @@ def test_room_page_internal_room_is_staff_only_and_hidden_from_the_public(app_db
     at = open_app(params={"room": rid, "lang": "en"}, page="views/mother_rooms.py")
     no_exception(at)
     text = "\n".join(m.value for m in at.markdown)
-    assert "Staff of this workplace only" in text and rooms.md_text(contact) in text
+    assert "Staff of this workplace only" in text and md_escape(contact) in text
 
 
 def test_bad_room_id_says_so_without_a_traceback(app_db):

@@ -9,6 +9,7 @@ import streamlit as st
 
 from jinguo import data, rooms, ui
 from jinguo import roomfinder as fd
+from jinguo.safe import md_escape
 
 f = ui.filters()
 lg = f.lang
@@ -36,7 +37,7 @@ if "room" in qp:
 
 st.title(t("rooms.title"))
 for bad in fd.seed_from_url(qp, prov_label).values():
-    st.warning(t("rooms.bad_param", value=rooms.md_text(bad)))
+    st.warning(t("rooms.bad_param", value=md_escape(bad)))
 
 # One view at a time (st.tabs would compute and send both maps on every rerun).
 view_choice = st.segmented_control(" ", fd.VIEWS, key="mr_view", label_visibility="collapsed",
@@ -59,7 +60,7 @@ if view_choice == "find":
         if how == "point_swapped":
             st.info(t("rooms.near_swapped"))
         elif how.startswith("address:"):
-            st.caption(t("rooms.located_address", name=rooms.md_text(how.split(":", 1)[1])))
+            st.caption(t("rooms.located_address", name=md_escape(how.split(":", 1)[1])))
     if not ask.flt.kinds:
         st.info(t("rooms.none"))
         st.stop()
