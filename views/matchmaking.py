@@ -1,10 +1,13 @@
 """婚恋交友 Matchmaking: events, participants, matched pairs and match rate; formats, session types,
 the funnel, reported cases, province -> city drill-down."""
 
+import urllib.parse
+
 import pandas as pd
 import streamlit as st
 
 from jinguo import fmt, pageview, ui
+from jinguo.safe import md_escape
 from jinguo.views import matchmaking
 from jinguo.views.matchmaking import MEASURES
 
@@ -73,7 +76,7 @@ if cases.empty:
     st.caption(t("common.no_data"))
 for r in cases.itertuples():
     with st.container(border=True):
-        st.markdown(f"**📄 {r.organiser} · {pd.Timestamp(r.event_date):%Y-%m} · {t('mm.format_' + r.format)}**")
+        st.markdown(f"**📄 {md_escape(r.organiser)} · {pd.Timestamp(r.event_date):%Y-%m} · {t('mm.format_' + r.format)}**")
         k = st.columns(5)
         k[0].metric(t("mm.matchmakers"), r.matchmakers)
         k[1].metric(t("mm.units"), r.units)
@@ -82,6 +85,6 @@ for r in cases.itertuples():
         k[4].metric(t("mm.match_rate"), fmt.percent(r.match_rate))
         if r.fact_id in facts.index:
             st.markdown(f"> {facts.loc[r.fact_id, 'quote']}\n>\n> — {facts.loc[r.fact_id, 'reporter']}")
-            st.markdown(f"[{t('mm.source_link')}](/sources?src_q={r.organiser[:3]})")
+            st.markdown(f"[{t('mm.source_link')}](/sources?src_q={urllib.parse.quote(str(r.organiser)[:3])})")
         st.caption(t("mm.case_note"))
 pageview.brief_buttons(v, live)
