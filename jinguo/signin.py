@@ -158,8 +158,12 @@ def sso_user() -> tuple[User, int] | None:
     except Exception:
         return None
     if not email or verified is not True:
+        st.session_state[NOTICE_KEY] = "auth.sso_unverified"   # said in the sidebar, nobody signed in
         return None
-    return store.user_by_email(email)
+    found = store.user_by_email(email)
+    if found is None:
+        st.session_state[NOTICE_KEY] = "auth.sso_no_account"
+    return found
 
 
 # --------------------------------------------------------------------------- widgets
