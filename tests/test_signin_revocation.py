@@ -80,3 +80,29 @@ def test_national_viewer_revocation_still_removes_downloads(app_db):
     auth.set_disabled(NATIONAL.name)
     at.run()
     assert not at.download_button
+
+
+def test_a_role_change_landing_during_sign_in_is_not_lost(app_db, monkeypatch):
+    """The account changes between the password check and the session's start: the session must not
+    keep the old role under the new version; it is revoked at its next rerun."""
+    from jinguo import signin
+
+    auth.add_user("mid", "national_viewer", PW)
+    real = auth.authenticate
+
+    def check_then_change(*a, **kw):
+        u = real(*a, clock=auth.Clock(sleep=lambda s: None), **kw)
+        auth.set_role("mid", "province_viewer", province="440000")   # an admin's change lands now
+        return u
+
+    monkeypatch.setattr(signin.auth, "authenticate", check_then_change)
+    monkeypatch.setattr(signin, "_client", lambda: "test")   # AppTest has no connection address
+    at = open_app(user=None)
+    at.sidebar.text_input[0].set_value("mid")
+    at.sidebar.text_input[1].set_value(PW)
+    next(b for b in at.sidebar.button if b.label == "登录").click().run()
+    no_exception(at)
+    assert auth.audit_rows(action="sign_in")[0]["user_name"] == "mid"   # the form did sign in
+    at.run()
+    u = at.session_state[USER_KEY] if USER_KEY in at.session_state else None
+    assert u is None or u.role == "province_viewer"
