@@ -98,8 +98,10 @@ def _client() -> str:
 
 def sign_in(name: str, password: str) -> None:
     """Password sign-in from the form; raises AuthError. Starts a lasting session when the routes exist."""
+    # The version is read before the check: a change landing between the check and this read would
+    # otherwise pair the old role with the new version and never be revoked. Read first, it is revoked.
+    version = sessions.current_version(name.strip()) or 0
     u = auth.authenticate(name.strip(), password, client=_client())
-    version = sessions.current_version(u.name) or 0
     establish(u, version, "password")
     if os.environ.get(ROUTES_ENV) == "1":
         st.session_state[HANDOFF_KEY] = sessions.start(u, version, "password")
@@ -158,8 +160,12 @@ def sso_user() -> tuple[User, int] | None:
     except Exception:
         return None
     if not email or verified is not True:
+        st.session_state[NOTICE_KEY] = "auth.sso_unverified"   # said in the sidebar, nobody signed in
         return None
-    return store.user_by_email(email)
+    found = store.user_by_email(email)
+    if found is None:
+        st.session_state[NOTICE_KEY] = "auth.sso_no_account"
+    return found
 
 
 # --------------------------------------------------------------------------- widgets

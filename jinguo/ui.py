@@ -140,10 +140,19 @@ def origin_caption(origins: pd.Series | list | str) -> None:
     st.caption(text)
 
 
-def extract_payload(df: pd.DataFrame, headers: tuple, kind: str, user: str | None, detail: dict) -> bytes:
-    """The file of a download, made when the button is clicked, and recorded in the audit log."""
-    from jinguo import auth
+def extract_payload(df: pd.DataFrame, headers: tuple, kind: str, user: str | None, detail: dict,
+                    version: int | None = None) -> bytes:
+    """The file of a download, made when the button is clicked, and recorded in the audit log.
 
+    ``version`` is the account's session version when the button was drawn: the click runs later, in a
+    thread without the session, so a session revoked meanwhile (account disabled or changed) is refused
+    here rather than handed the file it was shown before."""
+    from jinguo import auth
+    from jinguo.auth import sessions
+
+    if user and version is not None and sessions.current_version(user) != version:
+        auth.record("session_revoked", user, via="download", what=detail.get("what"))
+        raise PermissionError("the session was revoked before the download")
     data = extract.to_csv_bytes(df, dict(headers)) if kind == "csv" else extract.to_xlsx_bytes(df, dict(headers))
     auth.record("extract", user, format=kind, **detail)
     return data
@@ -160,11 +169,12 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
     audit = {"what": what, "provinces": "all" if f.all_provinces else ",".join(f.provinces),
              "years": f"{f.year_from}-{f.year_to}", "origins": ",".join(f.origins), "rows": len(df)}
     user = data.current_user().name or None
+    version = getattr(st.session_state.get("_jinguo_session"), "version", None)   # jinguo.signin.META_KEY
     # Deferred: the file is made only when clicked (not on every rerun), in a thread without the
     # session, so everything it needs is bound here.
-    c1.download_button(tr("download.csv"), data=functools.partial(extract_payload, df, h, "csv", user, audit),
+    c1.download_button(tr("download.csv"), data=functools.partial(extract_payload, df, h, "csv", user, audit, version),
                        file_name=extract.file_name(what, *parts), mime="text/csv", key=f"dl_csv_{key}")
-    c2.download_button(tr("download.xlsx"), data=functools.partial(extract_payload, df, h, "xlsx", user, audit),
+    c2.download_button(tr("download.xlsx"), data=functools.partial(extract_payload, df, h, "xlsx", user, audit, version),
                        file_name=extract.file_name(what, *parts, ext="xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"dl_xlsx_{key}")

@@ -97,8 +97,15 @@ def authenticate(name: str, password: str, clock: Clock | None = None, client: s
                     con.execute("update attempt set failures = 0, locked_until = 0 where key = ? "
                                 "and client in (?, '*')", (key, ckey))
             else:
+                # A client already locked out adds nothing to the name-wide counter: one client alone
+                # cannot push a name to ACCOUNT_MAX_FAILURES and lock its owner out everywhere.
+                held = con.execute("select locked_until from attempt where key = ? and client = ?",
+                                   (key, ckey)).fetchone()
                 failures = con.execute(_COUNT, (key, ckey, now)).fetchone()[0]
-                total = con.execute(_COUNT, (key, "*", now)).fetchone()[0]
+                if held and held[0] > now:
+                    total = 0
+                else:
+                    total = con.execute(_COUNT, (key, "*", now)).fetchone()[0]
                 if failures >= MAX_FAILURES:
                     con.execute(_LOCK, (now + LOCK_SECONDS, key, ckey))
                     newly_locked = failures == MAX_FAILURES

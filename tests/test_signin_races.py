@@ -1,0 +1,161 @@
+"""Issue 12: the lockout under concurrency (threads and processes), per-client locks, the same path for
+every name, what the audit keeps of a failed sign-in, the accounts file's mode, single sign-on mapping."""
+
+import multiprocessing
+import os
+import sqlite3
+import stat
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from jinguo import auth
+from jinguo.auth import lockout, store
+
+PW = "correct horse battery"
+T0 = 1_000_000.0
+
+
+def clk(t=T0):
+    return auth.Clock(now=lambda: t, sleep=lambda s: None)
+
+
+def _try(name, password, client="a", t=T0):
+    try:
+        return auth.authenticate(name, password, clk(t), client=client)
+    except auth.AuthError as e:
+        return e.key
+
+
+def _name_failures(name, client="*"):
+    con = store.connect()
+    try:
+        row = con.execute("select failures, locked_until from attempt where key = ? and client = ?",
+                          (store.name_key(con, name), client if client == "*" else lockout._client_key(con, client))
+                          ).fetchone()
+        return row or (0, 0)
+    finally:
+        con.close()
+
+
+def test_forty_simultaneous_wrong_guesses_all_count_and_lock():
+    auth.add_user("bob", "national_viewer", PW)
+    with ThreadPoolExecutor(40) as ex:   # 40 wrong guesses at once from 40 clients
+        keys = list(ex.map(lambda i: _try("bob", "wrong guess", client=f"c{i}"), range(40)))
+    assert set(keys) <= {"auth.failed", "auth.locked"}
+    assert _name_failures("bob")[0] == 40          # every one counted, none lost
+    with ThreadPoolExecutor(10) as ex:
+        list(ex.map(lambda i: _try("bob", "wrong guess", client=f"d{i}"), range(10)))
+    failures, until = _name_failures("bob")
+    assert failures == 50 and until == T0 + auth.LOCK_SECONDS   # the 50th locked the name everywhere
+    assert _try("bob", PW, client="fresh") == "auth.locked"     # even the right password, from anywhere
+
+
+def test_one_client_racing_counts_every_guess_and_stays_locked():
+    auth.add_user("ann", "national_viewer", PW)
+    with ThreadPoolExecutor(20) as ex:   # 20 wrong guesses at once from one client
+        keys = list(ex.map(lambda i: _try("ann", "wrong"), range(20)))
+    assert keys.count("auth.failed") == auth.MAX_FAILURES - 1 and keys.count("auth.locked") == 16
+    assert _name_failures("ann", "a") == (20, T0 + auth.LOCK_SECONDS)
+    assert _try("ann", PW) == "auth.locked"           # the right password during the lock is refused
+    assert _try("ann", PW, t=T0 + auth.LOCK_SECONDS + 1).name == "ann"   # after the lock, it opens
+
+
+def test_a_right_password_checked_before_the_lock_finishes_after_it_and_is_refused(monkeypatch):
+    """The old race: a slow check that began before the lock was set must not clear it when it ends."""
+    import threading
+
+    auth.add_user("kim", "national_viewer", PW)
+    go = threading.Event()
+    real = lockout._verify
+
+    def slow(h, p):
+        ok = real(h, p)
+        if p == PW:
+            go.wait(30)            # the right password's check ends only after the lock is set
+        return ok
+
+    monkeypatch.setattr(lockout, "_verify", slow)
+    with ThreadPoolExecutor(1) as ex:
+        late = ex.submit(_try, "kim", PW)
+        assert [_try("kim", "wrong") for _ in range(5)][-1] == "auth.locked"
+        go.set()
+        assert late.result(30) == "auth.locked"
+    assert _name_failures("kim", "a") == (5, T0 + auth.LOCK_SECONDS)   # the lock survived
+    assert _try("kim", "wrong") == "auth.locked"
+
+
+def _proc_guesses(db, n, client, q):
+    os.environ["JINGUO_ACCOUNTS_DB"] = db
+    q.put([_try("pat", "wrong guess", client=f"{client}-{i}") for i in range(n)])
+
+
+def test_wrong_guesses_from_several_processes_share_one_counter(_accounts_db):
+    auth.add_user("pat", "national_viewer", PW)
+    ctx = multiprocessing.get_context("spawn")   # fresh interpreters: nothing shared but the file
+    q = ctx.Queue()
+    procs = [ctx.Process(target=_proc_guesses, args=(str(_accounts_db), 13, f"p{k}", q)) for k in range(4)]
+    for p in procs:
+        p.start()
+    results = [q.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert sum(len(r) for r in results) == 52
+    failures, until = _name_failures("pat")
+    assert failures == 52 and until == T0 + auth.LOCK_SECONDS   # all 52 counted; the 50th locked
+    assert _try("pat", PW, client="owner") == "auth.locked"
+
+
+def test_one_client_locks_only_itself_and_cannot_reach_the_name_wide_cap():
+    """Per (name, client): 5 wrong guesses lock that client out; the owner elsewhere still signs in.
+    Per name: only 50 failures from clients not already locked lock the name for everyone, so a single
+    client hammering on adds nothing more after its own lock."""
+    auth.add_user("li", "national_viewer", PW)
+    keys = [_try("li", "wrong", client="attacker") for _ in range(200)]
+    assert keys[:4] == ["auth.failed"] * 4 and set(keys[4:]) == {"auth.locked"}
+    assert _name_failures("li")[0] == auth.MAX_FAILURES       # the name-wide counter stopped at 5
+    assert _try("li", PW, client="owner").name == "li"        # the owner, from another client, gets in
+    assert _try("li", PW, client="attacker") == "auth.locked"
+
+
+@pytest.mark.parametrize("name", ["ghost", "off", "on"])
+def test_unknown_disabled_and_existing_names_take_the_same_path(monkeypatch, name):
+    auth.add_user("off", "admin", PW)
+    auth.add_user("on", "admin", PW)
+    auth.set_disabled("off")
+    calls = []
+    real = lockout._verify
+    monkeypatch.setattr(lockout, "_verify", lambda h, p: calls.append(h.startswith("$argon2")) or real(h, p))
+    assert _try(name, "a wrong password") == "auth.failed"
+    assert calls == [True]                               # one argon2 check, whatever the name
+    assert _try(name if name != "on" else "off", PW) == "auth.failed"   # disabled/unknown: same reply
+
+
+def test_a_password_typed_into_the_name_field_is_not_audited():
+    auth.add_user("zhang", "admin", PW)
+    _try(PW, "zhang")                                    # fields swapped
+    _try("=cmd|' /C calc'!A0", "x")
+    rows = auth.audit_rows(action="sign_in_failed")
+    assert [r["user_name"] for r in rows] == ["unknown", "unknown"]
+    con = store.connect()
+    raw = "".join(str(v) for t in ("audit_log", "attempt") for r in con.execute(f"select * from {t}") for v in r)
+    con.close()
+    assert PW not in raw and "calc" not in raw
+
+
+def test_accounts_file_is_created_owner_only(_accounts_db):
+    old = os.umask(0o022)
+    try:
+        store.connect().close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
+
+
+def test_an_existing_world_readable_accounts_file_is_tightened(_accounts_db):
+    sqlite3.connect(_accounts_db).close()
+    os.chmod(_accounts_db, 0o644)
+    store._migrated.discard(str(_accounts_db.resolve()))
+    store.connect().close()
+    assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
