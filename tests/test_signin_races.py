@@ -1,17 +1,21 @@
 """Issue 12: the lockout under concurrency (threads and processes), per-client locks, the same path for
 every name, what the audit keeps of a failed sign-in, the accounts file's mode, single sign-on mapping."""
 
-import multiprocessing
+import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from jinguo import auth
 from jinguo.auth import lockout, store
 
+ROOT = Path(__file__).resolve().parents[1]
 PW = "correct horse battery"
 T0 = 1_000_000.0
 
@@ -85,23 +89,33 @@ def test_a_right_password_checked_before_the_lock_finishes_after_it_and_is_refus
     assert _try("kim", "wrong") == "auth.locked"
 
 
-def _proc_guesses(db, n, client, q):
-    os.environ["JINGUO_ACCOUNTS_DB"] = db
-    q.put([_try("pat", "wrong guess", client=f"{client}-{i}") for i in range(n)])
+_GUESSER = """
+import json, sys
+from jinguo import auth
+out = []
+for i in range(int(sys.argv[2])):
+    try:
+        auth.authenticate("pat", "wrong guess", auth.Clock(now=lambda: float(sys.argv[3]), sleep=lambda s: None),
+                          client=f"{sys.argv[1]}-{i}")
+        out.append("signed in")
+    except auth.AuthError as e:
+        out.append(e.key)
+print(json.dumps(out))
+"""
 
 
 def test_wrong_guesses_from_several_processes_share_one_counter(_accounts_db):
+    """Four separate interpreters (nothing shared but the accounts file) guess at once: every guess counts."""
     auth.add_user("pat", "national_viewer", PW)
-    ctx = multiprocessing.get_context("spawn")   # fresh interpreters: nothing shared but the file
-    q = ctx.Queue()
-    procs = [ctx.Process(target=_proc_guesses, args=(str(_accounts_db), 13, f"p{k}", q)) for k in range(4)]
+    env = {**os.environ, "JINGUO_ACCOUNTS_DB": str(_accounts_db), "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", _GUESSER, f"p{k}", "13", repr(T0)], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(4)]
+    results = []
     for p in procs:
-        p.start()
-    results = [q.get(timeout=120) for _ in procs]
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    assert sum(len(r) for r in results) == 52
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        results.append(json.loads(out))
+    assert sum(len(r) for r in results) == 52 and "signed in" not in sum(results, [])
     failures, until = _name_failures("pat")
     assert failures == 52 and until == T0 + auth.LOCK_SECONDS   # all 52 counted; the 50th locked
     assert _try("pat", PW, client="owner") == "auth.locked"
