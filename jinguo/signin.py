@@ -90,9 +90,18 @@ def refresh() -> User | None:
 
 
 def _client() -> str:
+    """Where a sign-in comes from, for the per-client lock. Behind `jinguo serve` every connection comes
+    from nginx on loopback, which passes the reader's address as X-Real-IP; that header is believed only
+    from a loopback peer (a remote client cannot choose its own lock)."""
     try:
-        return st.context.ip_address or "local"
-    except Exception:
+        ip = st.context.ip_address
+        ip = ip if isinstance(ip, str) and ip else "local"
+        if ip in ("127.0.0.1", "::1", "local"):
+            real = (st.context.headers or {}).get("X-Real-IP")
+            if isinstance(real, str) and real.strip():
+                return real.strip()[:64]
+        return ip
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
         return "local"
 
 

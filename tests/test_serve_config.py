@@ -77,3 +77,29 @@ def test_runtime_code_never_imports_tools_or_tests():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             bad += [f"{f.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in ("tools", "tests")]
     assert bad == []
+
+
+def test_every_location_passes_the_readers_address_and_host(tmp_path):
+    """A location with its own proxy_set_header drops the server block's: each location repeats Host and
+    X-Real-IP (the sign-in lockout's per-client key behind nginx)."""
+    text = re.sub(r"#.*", "", render_config(tmp_path, "127.0.0.1:18999", [18001]))
+    locations = re.findall(r"^\s*location\b[^{]*\{(.*?)\n\s*\}", text, re.S | re.M)
+    assert len(locations) == 2
+    for body in locations:
+        assert "proxy_set_header X-Real-IP $remote_addr;" in body and "proxy_set_header Host $http_host;" in body
+
+
+@pytest.mark.parametrize("peer, header, expected", [
+    ("127.0.0.1", "203.0.113.5", "203.0.113.5"),     # through our nginx: the reader's address
+    ("198.51.100.7", "203.0.113.5", "198.51.100.7"),  # a remote client cannot pick its own lock key
+    ("127.0.0.1", None, "127.0.0.1"),
+    (None, None, "local"),
+])
+def test_the_sign_in_client_is_the_readers_address_only_through_loopback(monkeypatch, peer, header, expected):
+    from types import SimpleNamespace
+
+    from jinguo import signin
+
+    ctx = SimpleNamespace(ip_address=peer, headers={"X-Real-IP": header} if header else {})
+    monkeypatch.setattr(signin, "st", SimpleNamespace(context=ctx))
+    assert signin._client() == expected
