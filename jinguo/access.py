@@ -42,6 +42,27 @@ def scope_for(user: User | None) -> Scope:
     return Scope(detail=None, rollup=(), public_only=True)
 
 
+def applied_scope(user: User | None, provinces: tuple[str, ...] | list[str] | None) -> dict[str, str]:
+    """For the audit: the provinces an extract could really hold after the role's clamp, not the filter
+    asked for. ``provinces`` None or empty is every province. Detail rows are clamped to the scope's
+    detail provinces; rollups cover the scope's rollup provinces (every one for signed-in readers)."""
+    return {"role": (user or PUBLIC).role, **scope_audit(scope_for(user), provinces)}
+
+
+def scope_audit(sc: Scope, provinces: tuple[str, ...] | list[str] | None) -> dict[str, str]:
+    """:func:`applied_scope` for a scope already bound (a briefing made later, in a thread)."""
+    asked = set(provinces or ())
+
+    def clamp(allowed):
+        if allowed is None:
+            return ",".join(sorted(asked)) if asked else "all"
+        kept = sorted(set(allowed) & asked) if asked else sorted(allowed)
+        return ",".join(kept) or "none"
+
+    return {"detail_provinces": clamp(sc.detail), "rollup_provinces": clamp(sc.rollup),
+            "public_only": str(sc.public_only).lower()}
+
+
 def can_open(page_key: str, user: User | None) -> bool:
     user = user or PUBLIC
     if user.role == "public":

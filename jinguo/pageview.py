@@ -16,7 +16,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from jinguo import data, db, extract, state, ui, views
+from jinguo import access, data, db, extract, state, ui, views
 
 
 def url_params() -> state.PageParams:
@@ -73,6 +73,7 @@ def brief_payload(path: str, scope, page: str, f: state.Filters, lang: str, para
     auth.record("extract", user, format=kind, what=f"briefing_{page}",
                 provinces="all" if f.all_provinces else ",".join(f.provinces),
                 years=f"{f.year_from}-{f.year_to}", origins=",".join(f.origins), lang=lang,
+                **access.scope_audit(scope, () if f.all_provinces else f.provinces),
                 **{k: str(v) for k, v in params.items() if v is not None})
     return payload
 

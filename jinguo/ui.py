@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from jinguo import data, extract, i18n, state
+from jinguo import access, data, extract, i18n, state
 from jinguo.db import DatabaseMissing
 
 ORIGIN_ICON = {"reported": "📄", "demo": "🧪", "imported": "📥"}
@@ -168,7 +168,9 @@ def downloads(df: pd.DataFrame, what: str, headers: dict[str, str] | None = None
     c1, c2, c3 = st.columns([1, 1, 2])
     audit = {"what": what, "provinces": "all" if f.all_provinces else ",".join(f.provinces),
              "years": f"{f.year_from}-{f.year_to}", "origins": ",".join(f.origins), "rows": len(df)}
-    user = data.current_user().name or None
+    reader = data.current_user()
+    audit |= access.applied_scope(reader, () if f.all_provinces else f.provinces)   # what the role let through
+    user = reader.name or None
     version = getattr(st.session_state.get("_jinguo_session"), "version", None)   # jinguo.signin.META_KEY
     # Deferred: the file is made only when clicked (not on every rerun), in a thread without the
     # session, so everything it needs is bound here.

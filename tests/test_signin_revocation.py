@@ -106,3 +106,36 @@ def test_a_role_change_landing_during_sign_in_is_not_lost(app_db, monkeypatch):
     at.run()
     u = at.session_state[USER_KEY] if USER_KEY in at.session_state else None
     assert u is None or u.role == "province_viewer"
+
+
+def test_the_extract_audit_names_the_provinces_the_role_let_through(app_db, files):
+    """A Shandong viewer asks for Guangdong and Shandong event rows: the file holds Shandong's only, and the
+    audit row says so (detail 370000), besides the filter asked for (440000,370000) and the file's rows."""
+    import json
+
+    at = open_app("views/extracts.py", params={"ext": "matchmaking_events", "prov": "440000,370000"}, user=SHANDONG)
+    no_exception(at)
+    (click,) = [b for b in files if b.args[4]["what"] == "matchmaking_events"][-1:]   # 下载 CSV of the extract
+    sent = click.args[0]
+    assert set(sent["province_code"]) == {"370000"}         # the file holds Shandong's rows only
+    click()
+    d = json.loads(auth.audit_rows(action="extract")[0]["detail"])
+    assert d["what"] == "matchmaking_events" and d["provinces"] == "440000,370000"   # what was asked
+    assert d["detail_provinces"] == "370000" and d["role"] == "province_viewer"     # what was applied
+    assert d["rows"] == len(sent)
+
+
+@pytest.mark.parametrize("user, asked, detail, rollup", [
+    (SHANDONG, (), "370000", "all"),
+    (SHANDONG, ("440000",), "none", "440000"),
+    (NATIONAL, ("440000", "370000"), "370000,440000", "370000,440000"),
+    (None, (), "all", "none"),
+])
+def test_applied_scope_by_hand(user, asked, detail, rollup):
+    """Detail rows: the role's province only; rollups: every province a signed-in reader may compare; the
+    public: no rollups, public rows only (detail 'all' of the public rows)."""
+    from jinguo import access
+
+    got = access.applied_scope(user, asked)
+    assert (got["detail_provinces"], got["rollup_provinces"]) == (detail, rollup)
+    assert got["public_only"] == ("true" if user is None else "false")
