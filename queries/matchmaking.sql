@@ -2,6 +2,8 @@
 -- $rollup_scope (every province a viewer may compare); event rows only inside $scope.
 -- Match rate = 2 x pairs / participants x 100: the share of participants who
 -- left with a match, recomputed from summed parts, never averaged.
+-- A cell of fewer than 3 events that takes in a province outside $scope is withheld (small_cell in
+-- schema.sql): its figures are NULL and ``withheld`` is true, for the page to say so.
 
 -- name: matchmaking_by_province_year
 -- Events, participants, pairs, matchmakers and units by province and year.
@@ -9,13 +11,15 @@ select
     e.province_code,
     year(e.event_date)::integer as year,
     count(*) as events,
-    sum(e.participants)::bigint as participants,
-    sum(e.pairs)::bigint as pairs,
-    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
-    sum(e.matchmakers)::bigint as matchmakers,
-    sum(e.units)::bigint as units,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    count(*) < 3 and bool_or(e.outside) as withheld,
+    small_cell(sum(e.matchmakers), count(*), bool_or(e.outside))::bigint as matchmakers,
+    small_cell(sum(e.units), count(*), bool_or(e.outside))::bigint as units,
     origin_of(e.origin) as origin
-from matchmaking_event as e
+from matchmaking_event_seen($scope) as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)
@@ -23,16 +27,34 @@ where list_contains($rollup_scope, e.province_code)
 group by all
 order by e.province_code, year;
 
+-- name: matchmaking_total
+-- Events, participants, pairs and match rate over the whole selection (the page's headline figures).
+select
+    count(*) as events,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    coalesce(count(*) < 3 and bool_or(e.outside), false) as withheld,
+    origin_of(e.origin) as origin
+from matchmaking_event_seen($scope) as e
+where list_contains($rollup_scope, e.province_code)
+    and list_contains($provinces, e.province_code)
+    and list_contains($origins, e.origin)
+    and year(e.event_date) between $year_from and $year_to;
+
 -- name: matchmaking_by_province
 -- Events, participants, pairs and match rate by province over the period, most participants first.
 select
     e.province_code,
     count(*) as events,
-    sum(e.participants)::bigint as participants,
-    sum(e.pairs)::bigint as pairs,
-    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    count(*) < 3 and bool_or(e.outside) as withheld,
     origin_of(e.origin) as origin
-from matchmaking_event as e
+from matchmaking_event_seen($scope) as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)
@@ -45,11 +67,13 @@ order by participants desc, e.province_code;
 select
     year(e.event_date)::integer as year,
     count(*) as events,
-    sum(e.participants)::bigint as participants,
-    sum(e.pairs)::bigint as pairs,
-    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    count(*) < 3 and bool_or(e.outside) as withheld,
     origin_of(e.origin) as origin
-from matchmaking_event as e
+from matchmaking_event_seen($scope) as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)
@@ -62,11 +86,13 @@ order by year;
 select
     e.city_code,
     count(*) as events,
-    sum(e.participants)::bigint as participants,
-    sum(e.pairs)::bigint as pairs,
-    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    count(*) < 3 and bool_or(e.outside) as withheld,
     origin_of(e.origin) as origin
-from matchmaking_event as e
+from matchmaking_event_seen($scope) as e
 where list_contains($rollup_scope, e.province_code)
     and e.province_code = $province
     and list_contains($origins, e.origin)
@@ -80,11 +106,13 @@ order by participants desc, e.city_code;
 select
     case $by when 'format' then e.format when 'session_type' then e.session_type end as kind,
     count(*) as events,
-    sum(e.participants)::bigint as participants,
-    sum(e.pairs)::bigint as pairs,
-    round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1) as match_rate,
+    small_cell(sum(e.participants), count(*), bool_or(e.outside))::bigint as participants,
+    small_cell(sum(e.pairs), count(*), bool_or(e.outside))::bigint as pairs,
+    small_cell(round(200.0 * sum(e.pairs) / nullif(sum(e.participants), 0), 1), count(*), bool_or(e.outside))
+        as match_rate,
+    count(*) < 3 and bool_or(e.outside) as withheld,
     origin_of(e.origin) as origin
-from matchmaking_event as e
+from matchmaking_event_seen($scope) as e
 where list_contains($rollup_scope, e.province_code)
     and list_contains($provinces, e.province_code)
     and list_contains($origins, e.origin)

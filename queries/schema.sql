@@ -228,6 +228,15 @@ create macro indicator_value_of(role, value, factor) as coalesce(
     max(value) filter (where role = 'self'),
     any_value(factor) * max(value) filter (where role = 'num') / nullif(max(value) filter (where role = 'den'), 0));
 
+-- Small cells (issue 12): a rollup figure of fewer than 3 events that takes in a province outside the
+-- reader's own detail scope is withheld (NULL), so another province's viewer cannot read one event's
+-- figures from it. ``outside`` is bool_or(not list_contains($scope, province_code)) over the cell.
+create macro small_cell(value, events, outside) as case when events < 3 and outside then null else value end;
+
+-- Matchmaking events with ``outside``: the event's province is not in the reader's detail scope.
+create macro matchmaking_event_seen(scope) as table
+    select *, not list_contains(scope, province_code) as outside from matchmaking_event;
+
 -- Aggregate: the origins of the rows behind a figure, as 'demo+reported'.
 create macro origin_of(origin) as array_to_string(list_sort(list(distinct origin)), '+');
 

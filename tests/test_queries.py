@@ -13,6 +13,7 @@ BOTH = ["110000", "370000"]
 ORIG = ["reported", "demo", "imported"]
 YEARS = dict(year_from=2022, year_to=2023)
 SEL = dict(provinces=BOTH, origins=ORIG, **YEARS)
+SD_VIEWER = sql.Scope(detail=("370000",), rollup=None)   # a Shandong viewer: compares every province
 ROOMS = dict(kinds=["workplace_room", "workplace_corner", "workplace_box", "public", "mobile_bus"],
              need_lock=False, need_sink=False, need_fridge=False, need_outlet=False, need_seating=False,
              need_changing=False, digital_only=False, navigable_only=False, open_now=False, weekday="1",
@@ -72,6 +73,15 @@ def c_matchmaking_by_province_year(con):
     assert rows(df, "province_code", "year", "events", "participants", "pairs", "match_rate", "matchmakers",
                 "origin") == [("110000", 2022, 1, 50, 5, 20.0, 3, "reported"),
                               ("370000", 2023, 2, 400, 70, 35.0, 6, "demo")]
+
+
+def c_matchmaking_total(con):
+    # 3 events: 50 + 400 people, 5 + 70 pairs -> 2 x 75 / 450 = 33.3 %; a Shandong viewer choosing only
+    # Beijing (one event, another province) gets it withheld
+    df = query(con, "matchmaking_total", **SEL)
+    assert rows(df, "events", "participants", "pairs", "match_rate", "withheld") == [(3, 450, 75, 33.3, False)]
+    bj = query(con, "matchmaking_total", SD_VIEWER, **{**SEL, "provinces": ["110000"]})
+    assert rows(bj, "events", "participants", "pairs", "match_rate", "withheld") == [(1, None, None, None, True)]
 
 
 def c_matchmaking_by_province(con):
@@ -258,3 +268,23 @@ def test_every_named_query_has_a_hand_worked_case():
 @pytest.mark.parametrize("name", sorted(sql.load_queries()))
 def test_named_query_gives_the_hand_worked_answer(tiny, name):
     CASES[name](tiny)
+
+
+def test_small_cells_of_other_provinces_are_withheld_from_a_province_viewer(tiny):
+    """make_tiny: Beijing has one event in 2022 (50 people, 5 pairs); Shandong two in 2023 (400, 70).
+    A Shandong viewer sees Shandong's cells, but Beijing's one-event cell only as withheld; national
+    staff see both."""
+    df = query(tiny, "matchmaking_by_province", SD_VIEWER, **SEL)
+    assert rows(df, "province_code", "events", "participants", "pairs", "match_rate", "withheld") == [
+        ("370000", 2, 400, 70, 35.0, False), ("110000", 1, None, None, None, True)]
+    py = query(tiny, "matchmaking_by_province_year", SD_VIEWER, **SEL)
+    assert rows(py, "province_code", "matchmakers", "units", "withheld")[0][1:] == (None, None, True)
+    national = query(tiny, "matchmaking_by_province", **SEL)
+    assert rows(national, "province_code", "participants", "withheld") == [("370000", 400, False), ("110000", 50, False)]
+    # by format: 'offline' mixes Beijing's event with one of Shandong's (2 events < 3, one outside): withheld;
+    # 'online' is one Shandong event, the reader's own: shown
+    fm = query(tiny, "matchmaking_by_kind", SD_VIEWER, by="format", **SEL)
+    assert rows(fm, "kind", "events", "participants", "withheld") == [("offline", 2, None, True), ("online", 1, 100, False)]
+    # Beijing's cities, asked by the Shandong viewer: every one withheld
+    bj = query(tiny, "matchmaking_by_city", SD_VIEWER, province="110000", origins=ORIG, **YEARS)
+    assert len(bj) >= 1 and bj["withheld"].all() and bj["participants"].isna().all()

@@ -57,3 +57,23 @@ def test_guangdong_studios_by_level_match_the_report(app_db):
     assert {"邓艳梅", "王冰"} <= set(named["领衔人"])
     row = named[named["领衔人"] == "邓艳梅"].iloc[0]
     assert (row["授课培训（次）"], row["培训人才（人次）"]) == (476, 9770)   # her reported figures
+
+
+
+def test_a_province_viewer_sees_other_provinces_small_cells_withheld_and_told(tiny_db, monkeypatch):
+    """The hand-made database: Beijing held one event in 2022 (50 participants, 5 pairs). A Shandong viewer
+    choosing Beijing sees the event count but no participants, and the note; national staff see 50."""
+    from jinguo import i18n
+    from tests.util import NATIONAL, SHANDONG, open_app
+
+    monkeypatch.setenv("JINGUO_DB", str(tiny_db))
+    note = i18n.t("cells.withheld", "zh")
+    params = {"prov": "110000", "years": "2022-2023"}
+    sd = open_app("views/matchmaking.py", params=params, user=SHANDONG)
+    assert not sd.exception
+    assert [(m.label, m.value) for m in sd.metric][:2] == [("活动场次", "1"), ("参与职工", "—")]
+    assert note in [c.value for c in sd.caption]
+    nat = open_app("views/matchmaking.py", params=params, user=NATIONAL)
+    assert not nat.exception
+    assert [(m.label, m.value) for m in nat.metric][:2] == [("活动场次", "1"), ("参与职工", "50")]
+    assert note not in [c.value for c in nat.caption]

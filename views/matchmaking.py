@@ -23,6 +23,8 @@ if not v.kpis:
     st.info(t("common.no_data"))
     st.stop()
 pageview.kpis(v)
+for note in v.notes:
+    st.caption(note)
 
 live = pageview.live_params("matchmaking", drill=drill)
 
@@ -48,8 +50,9 @@ with left:
     pageview.table_downloads(v, "mm_format", caption=False)
 with right:
     st.subheader(t("mm.funnel"))
-    st.plotly_chart(v.chart("mm_funnel").figure, key="mm_funnel")
-    st.caption(t("mm.funnel_help"))
+    if v.chart("mm_funnel"):   # not when the selection's total is a withheld small cell
+        st.plotly_chart(v.chart("mm_funnel").figure, key="mm_funnel")
+        st.caption(t("mm.funnel_help"))
 st.subheader(t("mm.by_session"))
 st.plotly_chart(v.chart("mm_session").figure, key="mm_session")
 pageview.table_downloads(v, "mm_session", caption=False)

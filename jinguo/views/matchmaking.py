@@ -46,7 +46,9 @@ def matchmaking(q: Runner, f: Filters, lang: str, measure: str = "events", drill
     tot = q("matchmaking_by_kind", by="format", **base)
     if tot.empty:
         return v
-    events, part, pairs = int(tot["events"].sum()), int(tot["participants"].sum()), int(tot["pairs"].sum())
+    total = q("matchmaking_total", **base).iloc[0]
+    events = int(total["events"])
+    part, pairs = (None, None) if total["withheld"] else (int(total["participants"]), int(total["pairs"]))
     origin = merge_origins(tot["origin"])
     # As the page shows them: counts without units, the rate as a percentage.
     v.kpis += [kpi(k, t(f"mm.{k}"), n, t(f"mm.unit_{k}"), origin, lang, text=fmt.number(n, lang))
@@ -59,8 +61,9 @@ def matchmaking(q: Runner, f: Filters, lang: str, measure: str = "events", drill
     v.tables.append(Table("mm_format", t("mm.by_format"), fm[["kind", "events", "participants", "pairs",
                                                               "match_rate", "origin"]], head, origin,
                           what="matchmaking_by_format"))
-    v.charts.append(Chart("mm_funnel", t("mm.funnel"), charts.funnel(
-        [t("mm.participants"), t("mm.matched_people")], [part, 2 * pairs], lang), origin))
+    if part is not None:
+        v.charts.append(Chart("mm_funnel", t("mm.funnel"), charts.funnel(
+            [t("mm.participants"), t("mm.matched_people")], [part, 2 * pairs], lang), origin))
     ss = q("matchmaking_by_kind", by="session_type", **base)
     ss["label"] = [t(f"session.{k}") if i18n.has(f"session.{k}", lang) else k for k in ss["kind"]]
     v.charts.append(Chart("mm_session", t("mm.by_session"), charts.bars(ss, "label", "events",
@@ -86,6 +89,9 @@ def matchmaking(q: Runner, f: Filters, lang: str, measure: str = "events", drill
         v.tables.append(Table("mm_city", name, cities[["city_code", "label", "events", "participants", "pairs",
                                                        "match_rate", "origin"]], {**head, "label": t("common.city")},
                               merge_origins(cities["origin"]), what=f"matchmaking_by_city_{drill}"))
+    cells = [tot, ss, prov] + ([cities] if drill and drill in set(prov["province_code"]) else [])
+    if bool(total["withheld"]) or any(bool(fr["withheld"].any()) for fr in cells):
+        v.notes.append(t("cells.withheld"))   # small cells of other provinces (queries/schema.sql small_cell)
     v.extra.update(measure=measure, drill=drill, province_labels=dict(zip(prov["province_code"], prov["label"])),
                    cases=q("matchmaking_reported_events"))
     facts = q("reported_facts", q="")
