@@ -28,12 +28,34 @@ STYLE = """<style>
 h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
 </style>"""
 
-# The browser's own geolocation (WGS-84), answered within 15 s: {lon, lat, acc} or {error: code}
-# (1 permission denied, 2 position unavailable, 3 timeout, 0 unsupported).
+# The browser's own geolocation (WGS-84), answered within 10 s: {lon, lat, acc} or {error: code}
+# (1 permission denied, 2 position unavailable, 3 timeout, 0 unsupported). Not high accuracy: a network
+# fix (tens to a few hundred metres) comes in about a second and is enough to rank rooms, where waiting for
+# GPS indoors takes 10–30 s; a fix up to 5 minutes old is reused (she has not gone far).
 GEO_JS = ("new Promise(r => { if (!navigator.geolocation) { r({error: 0}); return; } "
           "navigator.geolocation.getCurrentPosition("
           "p => r({lon: p.coords.longitude, lat: p.coords.latitude, acc: p.coords.accuracy}), "
-          "e => r({error: e.code}), {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000}); })")
+          "e => r({error: e.code}), {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000}); })")
+
+# "Mobi" anywhere in the User-Agent: how browsers say "phone" (MDN's advice for user-agent sniffing).
+PHONE_UA = "Mobi"
+
+
+def on_phone() -> bool:
+    """The reader's browser says it is a phone."""
+    try:
+        return PHONE_UA in (st.context.headers.get("User-Agent") or "")
+    except Exception:   # no request headers (AppTest, bare mode): a desktop
+        return False
+
+
+def show_map(t) -> bool:
+    """The map comes after the answer. On a phone it is drawn only when asked for ("在地图上查看"): the map
+    engine is the heaviest thing on the page (3 MB of script and a WebGL canvas at the phone's pixel
+    density), and drawing it delays the answer cards by seconds on a modest phone. A desktop draws it."""
+    if "mr_show_map" not in st.session_state:
+        st.session_state["mr_show_map"] = not on_phone()
+    return st.toggle(t("finder.show_map"), key="mr_show_map")
 
 
 def style() -> None:

@@ -27,8 +27,11 @@ TARGET_S = 2.0
 RUNS = 5
 NEAR = "河南省洛阳市西工区"
 XIGONG_WGS84 = {"longitude": 112.4365, "latitude": 34.6703}   # near Xigong's government, WGS-84
+# A phone as the server sees it: Chrome on Android says "Mobile" in its User-Agent.
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+            "Mobile Safari/537.36")
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=3,
-             locale="zh-CN")
+             locale="zh-CN", user_agent=PHONE_UA)
 
 
 def _stats(xs: list[float]) -> str:

@@ -79,9 +79,10 @@ if view_choice == "find":
         if "mobile_bus" in ask.flt.kinds and district:
             fd.buses(data.q("rooms_mobile_near", district=district, city=city, n=5, origins=origins), place_name, t)
         province = str(res["province_code"].iloc[0]) if len(res) else (city or "")[:2] + "0000"
-        labels = rooms.place_labels(names, province, city, lg)
-        st.pydeck_chart(deck(pts, None, province, (centre[0], centre[1], 11.5), centre=centre, labels=labels),
-                        key="mr_map", height=420)
+        if fd.show_map(t):
+            labels = rooms.place_labels(names, province, city, lg)
+            st.pydeck_chart(deck(pts, None, province, (centre[0], centre[1], 11.5), centre=centre, labels=labels),
+                            key="mr_map", height=420)
         ui.origin_caption(res["origin"] if len(res) else [])
         st.stop()
 
@@ -98,8 +99,12 @@ if view_choice == "find":
         p = provs[provs["adcode"] == ask.prov].iloc[0]
         view = (float(p["lon"]), float(p["lat"]), 6.0)
     pts = rooms.describe(res.head(rooms.POINT_LIMIT), lg, now, t) if show_points else None
-    labels = rooms.place_labels(names, ask.prov or None, None, lg)
-    st.pydeck_chart(deck(pts, cells, ask.prov or None, view, labels=labels), key="mr_map", height=460)
+    if fd.show_map(t):
+        labels = rooms.place_labels(names, ask.prov or None, None, lg)
+        st.pydeck_chart(deck(pts, cells, ask.prov or None, view, labels=labels), key="mr_map", height=460)
+    if fd.on_phone() and not (ask.q or ask.prov):
+        st.info(t("finder.ask_first"))    # a phone with no question yet: no national list of rooms
+        st.stop()
     if res.empty:
         st.info(t("rooms.none"))
         st.stop()

@@ -13,9 +13,10 @@ import pytest
 
 from jinguo import coords
 from tests.browser.conftest import Server
+from tools.bench_phone import PHONE_UA
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2,
-         "locale": "zh-CN"}
+         "locale": "zh-CN", "user_agent": PHONE_UA}
 EVIL = "[x](http://evil) ![](http://evil/i.png) <img src=x>"
 EVIL_AT = (112.2001, 34.8001)   # GCJ-02, in Luoyang's Mengjin, kilometres from any demo room
 
