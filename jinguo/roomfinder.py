@@ -82,6 +82,11 @@ def _typed_address():
     st.session_state["mr_geo_ask"] = 0
 
 
+# The folded expert controls and their defaults (the URL may have seeded some: see seed_from_url).
+EXPERT = {"mr_q": "", "mr_crs": "gcj02", "mr_n": 5, "mr_radius": 20, "mr_prov": "", "mr_kinds": lambda: list(rooms.KINDS),
+          "mr_amen": list, "mr_open": True, "mr_digital": False, "mr_nav": False}
+
+
 def question(t, prov_label: dict, now) -> Ask:
     """The search line (address box + use my location) and the folded expert controls."""
     with st.container(horizontal=True, vertical_alignment="bottom", key="mr_ask"):
@@ -89,21 +94,29 @@ def question(t, prov_label: dict, now) -> Ask:
                              placeholder=t("finder.near_placeholder"), on_change=_typed_address,
                              label_visibility="collapsed").strip()
         st.button(t("finder.use_location"), key="mr_locate", icon="📍", on_click=_use_location, type="primary")
-    with st.expander(t("finder.more"), expanded=False):
-        q = st.text_input(t("rooms.search"), key="mr_q", help=t("rooms.search_help"), max_chars=100).strip()
-        crs = st.selectbox(t("rooms.near_crs"), coords.CRS, key="mr_crs", format_func=lambda c: t(f"rooms.crs_{c}"),
-                           index=1)
-        n = st.slider(t("rooms.n_nearest"), 1, 20, 5, key="mr_n")
-        radius_km = st.slider(t("rooms.radius"), 1, 100, 20, key="mr_radius")
-        prov = st.selectbox(t("rooms.province"), [""] + list(prov_label), key="mr_prov",
-                            format_func=lambda c: prov_label.get(c, t("rooms.national")))
-        kinds = st.multiselect(t("rooms.kinds"), list(rooms.KINDS), key="mr_kinds",
-                               format_func=lambda k: t(f"rooms.kind_{k}"))
-        amen = st.multiselect(t("rooms.amenities"), list(rooms.AMENITIES), key="mr_amen",
-                              format_func=lambda a: t(f"rooms.am_{a}"))
-        is_open = st.toggle(t("rooms.open_now"), key="mr_open")
-        digital = st.toggle(t("rooms.digital"), key="mr_digital")
-        navigable = st.toggle(t("rooms.navigable"), key="mr_nav")
+    ss = st.session_state
+    for k, default in EXPERT.items():   # kept while the panel is folded (its widgets are not drawn then)
+        ss[k] = ss.get(k, default() if callable(default) else default)
+    more = st.expander(t("finder.more"), key="mr_more", on_change="rerun")
+    if more.open:   # drawn only when opened: ten widgets the first screen of a phone need not wait for
+        with more:
+            st.text_input(t("rooms.search"), key="mr_q", help=t("rooms.search_help"), max_chars=100)
+            st.selectbox(t("rooms.near_crs"), coords.CRS, key="mr_crs", format_func=lambda c: t(f"rooms.crs_{c}"))
+            st.slider(t("rooms.n_nearest"), 1, 20, key="mr_n")
+            st.slider(t("rooms.radius"), 1, 100, key="mr_radius")
+            st.selectbox(t("rooms.province"), [""] + list(prov_label), key="mr_prov",
+                         format_func=lambda c: prov_label.get(c, t("rooms.national")))
+            st.multiselect(t("rooms.kinds"), list(rooms.KINDS), key="mr_kinds",
+                           format_func=lambda k: t(f"rooms.kind_{k}"))
+            st.multiselect(t("rooms.amenities"), list(rooms.AMENITIES), key="mr_amen",
+                           format_func=lambda a: t(f"rooms.am_{a}"))
+            st.toggle(t("rooms.open_now"), key="mr_open")
+            st.toggle(t("rooms.digital"), key="mr_digital")
+            st.toggle(t("rooms.navigable"), key="mr_nav")
+    q, crs, n, radius_km, prov = (str(ss["mr_q"]).strip(), ss["mr_crs"], int(ss["mr_n"]), int(ss["mr_radius"]),
+                                  ss["mr_prov"])
+    kinds, amen = ss["mr_kinds"], ss["mr_amen"]
+    is_open, digital, navigable = bool(ss["mr_open"]), bool(ss["mr_digital"]), bool(ss["mr_nav"])
     flt = rooms.RoomFilter(kinds=tuple(kinds), amenities=tuple(amen), open_now=is_open, digital_only=digital,
                            navigable_only=navigable, now=now)
     return Ask(near, q, crs, n, radius_km, prov, flt)
@@ -229,6 +242,8 @@ def seed_from_url(qp, prov_label: dict) -> dict[str, str]:
         st.session_state["mr_kinds"] = [k for k in asked if k in rooms.KINDS] or list(rooms.KINDS)
     if "mr_open" not in st.session_state:      # the finder answers with rooms open now, unless mr_open=0
         st.session_state["mr_open"] = qp.get("mr_open") != "0"
+    if "mr_more" not in st.session_state:   # a link that narrows the search shows how, unfolded
+        st.session_state["mr_more"] = any(qp.get(k) for k in ("mr_q", "mr_prov", "mr_kind"))
     if "mr_view" not in st.session_state:
         st.session_state["mr_view"] = qp.get("mr_view") if qp.get("mr_view") in VIEWS else "find"
     return bad

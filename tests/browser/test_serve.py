@@ -110,6 +110,25 @@ def test_the_sign_in_cookie_routes_are_served_through_the_balancer(served):
     assert err.value.code == 303 and err.value.headers["Location"] == "/"
 
 
+def test_scripts_reach_a_phone_compressed_through_the_balancer(served):
+    """Streamlit itself sends its JavaScript uncompressed; through nginx a browser that accepts gzip gets it
+    gzipped, and the unpacked bytes are the script (not a page of error)."""
+    import gzip
+    import re
+
+    html = urllib.request.urlopen(served.url + "/", timeout=30).read().decode()
+    script = re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', html).group(1)
+    plain = urllib.request.urlopen(f"{served.url}/{script}", timeout=30)
+    raw = plain.read()
+    assert plain.headers.get("Content-Encoding") is None
+    req = urllib.request.Request(f"{served.url}/{script}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        body = r.read()
+        assert r.headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(body) == raw
+    assert len(body) < len(raw) / 2
+
+
 def test_a_sessions_upload_and_download_reach_the_process_that_holds_it(served, browser, tmp_path):
     """Signed in through the balancer, a data officer downloads a template (/media/...) and uploads a file
     (/_stcore/upload_file/...); both, and the websocket, went to one process, and both worked."""
