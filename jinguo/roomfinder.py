@@ -22,7 +22,11 @@ from jinguo.safe import md_escape
 STYLE = """<style>
 .stMarkdown p, .stMarkdown li, .stCaption p, [data-testid="stMarkdownContainer"] p { font-size: 16px; }
 .stButton button, .stLinkButton a, [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-.stTextInput input, [data-testid="stExpander"] summary { min-height: 44px; }
+.stTextInput input, [data-testid="stExpander"] summary, [data-testid="stButtonGroup"] button,
+[data-testid="stCheckbox"] label { min-height: 44px; }
+[data-testid="stButtonGroup"] button, [data-testid="stElementToolbar"] button { min-width: 44px; }
+[data-testid="stElementToolbar"] button { min-height: 44px; }
+[data-testid="stCheckbox"] label { align-items: center; }
 .st-key-mr_geo_probe { height: 0; overflow: hidden; margin: 0; }
 .st-key-mr_geo_probe iframe { height: 0 !important; }
 h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
@@ -82,6 +86,8 @@ def _typed_address():
     st.session_state["mr_geo_ask"] = 0
 
 
+N_CHOICES = (1, 3, 5, 10, 20)
+RADIUS_CHOICES = (1, 3, 5, 10, 20, 50, 100)
 # The folded expert controls and their defaults (the URL may have seeded some: see seed_from_url).
 EXPERT = {"mr_q": "", "mr_crs": "gcj02", "mr_n": 5, "mr_radius": 20, "mr_prov": "", "mr_kinds": lambda: list(rooms.KINDS),
           "mr_amen": list, "mr_open": True, "mr_digital": False, "mr_nav": False}
@@ -100,22 +106,24 @@ def question(t, prov_label: dict, now) -> Ask:
     more = st.expander(t("finder.more"), key="mr_more", on_change="rerun")
     if more.open:   # drawn only when opened: ten widgets the first screen of a phone need not wait for
         with more:
-            st.text_input(t("rooms.search"), key="mr_q", help=t("rooms.search_help"), max_chars=100)
+            # Pills, not sliders or multi-selects: on a phone every choice is a 44 px tap (a slider's thumb and
+            # a chip's little ✕ are not).
+            st.text_input(t("rooms.search"), key="mr_q", placeholder=t("rooms.search_help"), max_chars=100)
             st.selectbox(t("rooms.near_crs"), coords.CRS, key="mr_crs", format_func=lambda c: t(f"rooms.crs_{c}"))
-            st.slider(t("rooms.n_nearest"), 1, 20, key="mr_n")
-            st.slider(t("rooms.radius"), 1, 100, key="mr_radius")
+            st.pills(t("rooms.n_nearest"), N_CHOICES, key="mr_n")
+            st.pills(t("rooms.radius"), RADIUS_CHOICES, key="mr_radius")
             st.selectbox(t("rooms.province"), [""] + list(prov_label), key="mr_prov",
                          format_func=lambda c: prov_label.get(c, t("rooms.national")))
-            st.multiselect(t("rooms.kinds"), list(rooms.KINDS), key="mr_kinds",
-                           format_func=lambda k: t(f"rooms.kind_{k}"))
-            st.multiselect(t("rooms.amenities"), list(rooms.AMENITIES), key="mr_amen",
-                           format_func=lambda a: t(f"rooms.am_{a}"))
+            st.pills(t("rooms.kinds"), list(rooms.KINDS), selection_mode="multi", key="mr_kinds",
+                     format_func=lambda k: t(f"rooms.kind_{k}"))
+            st.pills(t("rooms.amenities"), list(rooms.AMENITIES), selection_mode="multi", key="mr_amen",
+                     format_func=lambda a: t(f"rooms.am_{a}"))
             st.toggle(t("rooms.open_now"), key="mr_open")
             st.toggle(t("rooms.digital"), key="mr_digital")
             st.toggle(t("rooms.navigable"), key="mr_nav")
-    q, crs, n, radius_km, prov = (str(ss["mr_q"]).strip(), ss["mr_crs"], int(ss["mr_n"]), int(ss["mr_radius"]),
-                                  ss["mr_prov"])
-    kinds, amen = ss["mr_kinds"], ss["mr_amen"]
+    q, crs, prov = str(ss["mr_q"] or "").strip(), ss["mr_crs"] or "gcj02", ss["mr_prov"] or ""
+    n, radius_km = int(ss["mr_n"] or EXPERT["mr_n"]), int(ss["mr_radius"] or EXPERT["mr_radius"])  # a pill un-tapped
+    kinds, amen = ss["mr_kinds"] or [], ss["mr_amen"] or []
     is_open, digital, navigable = bool(ss["mr_open"]), bool(ss["mr_digital"]), bool(ss["mr_nav"])
     flt = rooms.RoomFilter(kinds=tuple(kinds), amenities=tuple(amen), open_now=is_open, digital_only=digital,
                            navigable_only=navigable, now=now)

@@ -149,3 +149,76 @@ def test_room_names_from_a_file_are_text_not_links_or_images(finder, browser):
     assert page.locator('img[src*="evil"], img[src="x"]').count() == 0
     assert not [u for u in requests if "evil" in u or u.endswith("/x")]
     ctx.close()
+
+
+# Everything a finger taps on the first screen, and the body text it reads.
+TAPPABLE = ('[data-testid="stMain"] button, [data-testid="stMain"] a[data-testid^="stBaseLinkButton"], '
+            '[data-testid="stMain"] input, [data-testid="stMain"] [data-testid="stExpander"] summary')
+MEASURE = """sel => {
+  // a switch's box is a hidden input: the finger taps its label
+  const seen = [...document.querySelectorAll(sel)].map(e => e.type === 'checkbox' ? e.closest('label') : e)
+    .filter(e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; });
+  const small = seen.map(e => { const r = e.getBoundingClientRect();
+    return {what: (e.innerText || e.getAttribute('aria-label') || e.tagName).slice(0, 30), w: r.width, h: r.height}; })
+    .filter(b => b.w < 44 || b.h < 44);
+  const text = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+    .filter(p => p.innerText.trim() && p.getBoundingClientRect().height > 0)
+    .map(p => ({what: p.innerText.slice(0, 30), px: parseFloat(getComputedStyle(p).fontSize)}));
+  return {taps: seen.length, small, text: text.length, small_text: text.filter(t => t.px < 16),
+          overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (414, 896)])
+def test_taps_are_44px_text_16px_and_nothing_runs_off_a_phone(finder, browser, width, height):
+    s, db = finder
+    ctx = browser.new_context(**{**PHONE, "viewport": {"width": width, "height": height}})
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms?mr_open=0&mr_near=" + urllib.parse.quote("河南省洛阳市西工区"))
+    link = wait_answer(page)
+    box = link.bounding_box()
+    assert box["y"] + box["height"] <= height and box["x"] + box["width"] <= width   # the answer, unscrolled
+    m = page.evaluate(MEASURE, TAPPABLE)
+    assert m["taps"] >= 5 * 3 + 2          # five cards' three buttons, the box and "use my location" at least
+    assert m["small"] == [], m["small"]
+    assert m["text"] >= 5 and m["small_text"] == [], m["small_text"]
+    assert m["overflow"] <= 0              # no sideways scrolling
+    # the folded options, opened, and a room's own page hold to the same
+    page.get_by_text("更多选项", exact=False).first.click()
+    page.get_by_role("textbox", name="按名称、地址、城市或区县搜索").wait_for(timeout=30_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+    m = page.evaluate(MEASURE, TAPPABLE)
+    assert m["small"] == [] and m["small_text"] == [] and m["overflow"] <= 0, m
+    rid = rows(db, "select room_id from mother_room where kind = 'public' order by room_id limit 1")[0][0]
+    page.goto(f"{s.url}/mother-rooms?room={rid}")
+    page.locator('[data-testid="stImage"] img').wait_for(timeout=60_000)
+    m = page.evaluate(MEASURE, TAPPABLE)
+    assert m["taps"] >= 4 and m["small"] == [] and m["small_text"] == [] and m["overflow"] <= 0, m
+    ctx.close()
+
+
+def test_on_a_desktop_the_map_follows_the_answer(finder, browser):
+    """A desktop browser (no "Mobi" in its User-Agent) gets the same answer cards, then the map drawn."""
+    s, _ = finder
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms?mr_open=0&mr_near=" + urllib.parse.quote("河南省洛阳市西工区"))
+    wait_answer(page)
+    assert page.locator('[class*="st-key-mr_card_"]').count() == 5
+    page.locator('[data-testid="stDeckGlJsonChart"]').wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stMain"]').evaluate("e => e.scrollWidth <= window.innerWidth")
+    ctx.close()
+
+
+def test_on_a_phone_the_map_waits_until_asked_for(finder, browser):
+    s, _ = finder
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms?mr_open=0&mr_near=" + urllib.parse.quote("河南省洛阳市西工区"))
+    wait_answer(page)
+    assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
+    page.get_by_text("在地图上查看").click()
+    page.locator('[data-testid="stDeckGlJsonChart"]').wait_for(timeout=60_000)
+    assert page.locator('[class*="st-key-mr_card_"]').count() == 5     # the answer is still there, above
+    ctx.close()
