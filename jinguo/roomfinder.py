@@ -163,26 +163,29 @@ def card(r: dict, t, i: int) -> None:
     """One answer: name, distance, open now or hours, amenities as icons, navigation and the room's page."""
     with st.container(border=True, key=f"mr_card_{i}"):
         dist = rooms.distance_label(r.get("distance_m"))
+        # one text block a card (each element is a message the phone must draw before the next)
         st.markdown(f"**{md_escape(r['name'])}**  \n"
-                    + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x))
+                    + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x) + "  \n"
+                    + md_escape(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
         with st.container(horizontal=True, gap="small"):
             st.link_button(t("rooms.navigate_amap"), coords.amap_nav_url(r["lon"], r["lat"], r["name"]),
                            icon="🧭", type="primary")
             st.link_button(t("rooms.navigate_baidu"), coords.baidu_nav_url(r["lon"], r["lat"], r["name"]))
             st.link_button(t("finder.room_page"), room_url(r["room_id"]))
-        st.caption(md_escape(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
 
 
 def buses(res, names: dict, t) -> None:
     """Mobile rooms serving the reader's district: route/service area and schedule, never a distance."""
     st.subheader(t("finder.buses", n=len(res)))
-    for i, r in enumerate(res.to_dict("records")):
-        with st.container(border=True, key=f"mr_bus_{i}"):
-            hours = rooms.hours_label(r, t)
-            st.markdown(f"**{md_escape(r['name'])}** · {t('finder.mobile')}  \n"
-                        + t("finder.serves", area=md_escape(rooms.service_area_label(r["service_area"], names, t)))
-                        + "  \n" + t("finder.schedule", days=rooms.days_label(r["open_days"], t), hours=hours))
-            st.caption(rooms.amenity_icons(r, t) or "—")
+    if res.empty:
+        return
+    items = [f"- **{md_escape(r['name'])}** · {t('finder.mobile')}  \n"
+             + t("finder.serves", area=md_escape(rooms.service_area_label(r["service_area"], names, t))) + "  \n"
+             + t("finder.schedule", days=rooms.days_label(r["open_days"], t), hours=rooms.hours_label(r, t))
+             + "  \n" + (rooms.amenity_icons(r, t) or "—")
+             for r in res.to_dict("records")]
+    with st.container(border=True, key="mr_buses"):
+        st.markdown("\n".join(items))     # one block for the list: the fixed rooms' cards come first
 
 
 def _qr_png(url: str) -> bytes:

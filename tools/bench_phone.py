@@ -1,11 +1,12 @@
 """The room finder's first screen on a phone (issue 16): ``python -m tools.bench_phone [WORKDIR]``.
 
-A real Chromium with a phone profile (390×844, touch, device scale 3) against ``streamlit run app.py`` on a
-scale-10 database. Timed from navigation until the first card's 高德导航 (Amap navigation) link is visible:
+A real Chromium with a phone profile (390×844, touch, device scale 3, a phone's User-Agent) against
+``streamlit run app.py`` on a scale-10 database. Timed in the page's own clock, from the start of navigation
+until the first card's 高德导航 (Amap navigation) link is drawn:
 
-* a typed place in the link (``/mother-rooms?mr_near=河南省洛阳市西工区``), on a fresh browser context each
-  time (a new session: the server's run, the page's assets from the browser cache after the first);
-* "使用我的位置" with geolocation granted at a point in Luoyang's Xigong district (WGS-84), from the click.
+* a typed place in the link (``/mother-rooms?mr_near=河南省洛阳市西工区``), in a browser that never saw the
+  site (nothing cached), and again later in the same browser (a new session; scripts from its cache);
+* "使用我的位置" with geolocation granted at a point in Luoyang's Xigong district (WGS-84), from the tap.
 
 Medians of several runs, with the spread; a bench, never a test.
 """
@@ -17,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from jinguo.paths import ROOT
@@ -38,6 +38,26 @@ def _stats(xs: list[float]) -> str:
     return f"{statistics.median(xs):.2f} s (min {min(xs):.2f}, max {max(xs):.2f}, n={len(xs)})"
 
 
+# Drawn = in the page's own clock (performance.now, from the navigation's start): the first moment the first
+# card's 高德导航 link is laid out, seen by a MutationObserver (Playwright's polling adds its own delay).
+DRAWN_JS = """
+window.__drawn = null;
+new MutationObserver(() => {
+  if (window.__drawn !== null) return;
+  for (const a of document.querySelectorAll('a')) {
+    if (a.textContent.includes('高德导航') && a.getBoundingClientRect().height > 0) {
+      window.__drawn = performance.now(); return; }
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+
+def _typed(page, url: str) -> float:
+    page.goto(url)
+    page.get_by_role("link", name="高德导航").first.wait_for(state="visible", timeout=120_000)
+    return page.evaluate("window.__drawn") / 1000
+
+
 def measure(workdir: Path) -> list[tuple[str, str, str]]:
     if not Path("/usr/bin/chromium").exists():
         return [("phone first screen", "skipped: no /usr/bin/chromium", f"< {TARGET_S:g} s")]
@@ -51,36 +71,36 @@ def measure(workdir: Path) -> list[tuple[str, str, str]]:
     subprocess.run([sys.executable, "-m", "jinguo", "users", "list"], cwd=ROOT, capture_output=True,
                    env={**os.environ, "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT)})
     server = Server(db, accounts)
-    typed, located, warm_typed = [], [], []
+    url = server.url + "/mother-rooms?mr_near=" + NEAR
+    first, returning, located = [], [], []
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
             for i in range(RUNS + 1):
                 ctx = b.new_context(**PHONE)
-                page = ctx.new_page()
-                t = time.perf_counter()
-                page.goto(server.url + "/mother-rooms?mr_near=" + NEAR)
-                page.get_by_role("link", name="高德导航").first.wait_for(state="visible", timeout=120_000)
-                secs = time.perf_counter() - t
-                if i:   # the first run warms the server's caches and the browser's; reported apart
-                    typed.append(secs)
+                ctx.add_init_script(DRAWN_JS)
+                secs = _typed(ctx.new_page(), url)          # a browser that never saw the site: nothing cached
+                if i:   # the first run warms the server's caches; reported apart
+                    first.append(secs)
                 else:
                     cold = secs
-                t = time.perf_counter()
-                page.goto(server.url + "/mother-rooms?mr_near=" + NEAR)   # the same session's browser, again
-                page.get_by_role("link", name="高德导航").first.wait_for(state="visible", timeout=120_000)
-                warm_typed.append(time.perf_counter() - t)
+                for _ in range(2):                           # the same phone again later: a new session,
+                    page = ctx.new_page()                    # the site's scripts from the browser's cache
+                    returning.append(_typed(page, url))
+                    page.close()
                 ctx.close()
             for _ in range(RUNS):
                 ctx = b.new_context(**PHONE, geolocation=XIGONG_WGS84, permissions=["geolocation"])
+                ctx.add_init_script(DRAWN_JS)
                 page = ctx.new_page()
                 page.goto(server.url + "/mother-rooms")
                 button = page.get_by_role("button", name="使用我的位置")
                 button.wait_for(state="visible", timeout=120_000)
-                t = time.perf_counter()
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=120_000)
+                clicked = page.evaluate("performance.now()")
                 button.click()
                 page.get_by_role("link", name="高德导航").first.wait_for(state="visible", timeout=120_000)
-                located.append(time.perf_counter() - t)
+                located.append((page.evaluate("window.__drawn") - clicked) / 1000)
                 ctx.close()
             b.close()
     finally:
@@ -90,13 +110,14 @@ def measure(workdir: Path) -> list[tuple[str, str, str]]:
     def ok(xs):
         return "met" if statistics.median(xs) < TARGET_S else "**missed**"
 
-    note = f" (load average {load:.1f})"
+    note = f" (load average {load:.1f} after)"
     return [
-        (f"typed place in the link, new session: navigation → first 高德导航 link visible{note}", _stats(typed),
-         f"< {TARGET_S:g} s: {ok(typed)}"),
-        ("the same, reloaded in the same browser", _stats(warm_typed), f"< {TARGET_S:g} s: {ok(warm_typed)}"),
-        ("first visit ever on a fresh server (caches cold)", f"{cold:.2f} s", "reported"),
-        ("使用我的位置 granted (Xigong): click → first 高德导航 link visible", _stats(located),
+        (f"typed place in the link, a phone that never saw the site (nothing cached){note}", _stats(first),
+         f"< {TARGET_S:g} s: {ok(first)}"),
+        ("the same phone again later (new session, scripts from its cache)", _stats(returning),
+         f"< {TARGET_S:g} s: {ok(returning)}"),
+        ("first visit ever on a fresh server (server caches cold too)", f"{cold:.2f} s", "reported"),
+        ("使用我的位置 granted (Xigong): tap → first 高德导航 link drawn", _stats(located),
          f"< {TARGET_S:g} s: {ok(located)}"),
     ]
 
