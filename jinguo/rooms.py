@@ -157,9 +157,11 @@ def _convert(rows: list[dict], crs: str) -> list[dict]:
 
 def build_deck(points: list[dict] | None, cells: list[dict] | None, province: str | None,
                view: tuple[float, float, float], gaps: list[dict] | None = None,
-               centre: tuple[float, float] | None = None, labels: list[dict] | None = None) -> pdk.Deck:
+               centre: tuple[float, float] | None = None, labels: list[dict] | None = None,
+               city: str | None = None) -> pdk.Deck:
     """The map: boundaries, rooms as points (or grid cells), optional gap districts, place names
-    (``labels``: dicts of name, lon, lat, size) and a 'you are here'."""
+    (``labels``: dicts of name, lon, lat, size), a 'you are here' and, for a ``city`` (at city zoom), the
+    borders of its districts and counties."""
     url, crs = tiles()
     layers, datasets = [], {}
     if url:
@@ -173,6 +175,14 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
     datasets["boundaries"] = paths
     layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=[120, 120, 120],
                             width_min_pixels=1, pickable=False, id="boundaries"))
+    districts = [{"path": p["path"]} for p in boundaries.boundary_paths(boundaries.districts_geojson(city))]
+    if districts:
+        if crs != "gcj02":
+            for p in districts:
+                p["path"] = [[round(v, 5) for v in coords.from_gcj02(x, y, crs)] for x, y in p["path"]]
+        datasets["districts"] = districts
+        layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=[175, 175, 175],
+                                width_min_pixels=1, pickable=False, id="districts"))
     if cells:
         # Only what the layer draws: position, radius and the tooltip (a few dozen bytes a cell).
         cells = _convert([{"lon": c["lon"], "lat": c["lat"], "rooms": int(c["rooms"]), "tip": c["tip"]}

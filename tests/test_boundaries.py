@@ -54,3 +54,33 @@ def test_boundary_paths_are_closed_rings():
     rows = b.boundary_paths(b.provinces_geojson())
     assert {r["adcode"] for r in rows} == PROVINCES
     assert all(r["path"][0] == r["path"][-1] and len(r["path"]) >= 4 for r in rows)
+
+
+# Luoyang's county-level units since the 2021 changes (吉利区 joined 孟津区; 偃师市 became 偃师区).
+LUOYANG = {"410302": "老城区", "410303": "西工区", "410304": "瀍河回族区", "410305": "涧西区", "410307": "偃师区",
+           "410308": "孟津区", "410311": "洛龙区", "410323": "新安县", "410324": "栾川县", "410325": "嵩县",
+           "410326": "汝阳县", "410327": "宜阳县", "410328": "洛宁县", "410329": "伊川县"}
+
+
+def test_every_province_has_its_districts_and_they_stay_small():
+    files = {p.name.split(".")[0]: p.stat().st_size for p in b.DISTRICTS.glob("*.geojson.gz")}
+    assert set(files) == PROVINCES
+    assert sum(files.values()) < 3_000_000
+
+
+def test_a_citys_districts_are_its_own_and_where_places_are():
+    fc = b.districts_geojson("410300")
+    assert {f["properties"]["adcode"]: f["properties"]["name"] for f in fc["features"]} == LUOYANG
+    assert {f["properties"]["city_adcode"] for f in fc["features"]} == {"410300"}
+    geoms = by_code(fc)
+    assert all(g.is_valid and not g.is_empty for g in geoms.values())
+    inside = {code for code, g in geoms.items() if g.contains(Point(112.4345, 34.6667))}   # Xigong, GCJ-02
+    assert inside == {"410303"}
+    assert geoms["410305"].contains(Point(112.3956, 34.6583))     # Jianxi, west of Xigong
+    assert geoms["410311"].contains(Point(112.4703, 34.5588))     # the Longmen Grottoes, in Luolong
+    assert len(b.districts_geojson("110100")["features"]) == 16   # Beijing's sixteen districts
+
+
+def test_a_bad_city_code_gives_no_districts_and_reads_no_file():
+    for bad in ("../../etc/passwd", "41030", "4103000", "abcdef", "", None, "990100"):
+        assert b.districts_geojson(bad)["features"] == []

@@ -157,6 +157,17 @@ def test_national_map_payload_is_bounded_whatever_the_scale(built):
     assert "rooms" not in layers and "cells" in layers
 
 
+def test_city_zoom_draws_the_citys_district_borders():
+    deck = json.loads(rooms.build_deck(None, None, "410000", (112.43, 34.66, 11.5), city="410300").to_json())
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert layers["districts"]["@@type"] == "PathLayer"
+    # Luoyang's 14 districts and counties: at least one ring each, all within the city's box
+    rings = layers["districts"]["data"]
+    assert len(rings) >= 14 and all(111.0 < x < 113.0 and 33.5 < y < 35.1 for r in rings for x, y in r["path"])
+    plain = json.loads(rooms.build_deck(None, None, "410000", (112.43, 34.66, 11.5)).to_json())
+    assert "districts" not in {layer["id"] for layer in plain["layers"]}
+
+
 def test_open_now_off_binds_no_clock_and_on_binds_the_minute():
     """Cached queries hit: without "open now" the clock is not bound; with it, only to the minute."""
     a = rooms.RoomFilter(now=datetime(2024, 4, 22, 12, 0, 5, 123)).params()

@@ -80,6 +80,12 @@ def test_map_names_places_with_a_cjk_text_layer(app_db):
     assert set("洛阳西工郑州") <= set(places["characterSet"])
 
 
+def test_the_answers_map_draws_the_district_borders_of_the_city(app_db):
+    at = open_app(user=None, params={"mr_near": "河南省洛阳市西工区", "mr_open": "0"})
+    layers = deck_layers(at)
+    assert layers["districts"]["@@type"] == "PathLayer" and len(layers["districts"]["data"]) >= 14
+
+
 def test_room_page_public_sees_no_contact_and_a_qr_code(app_db, built):
     rid, name = built.execute("select room_id, name from mother_room where kind like 'workplace%' and not internal "
                               "and contact is not null order by room_id limit 1").fetchone()

@@ -25,10 +25,10 @@ qp = st.query_params
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def deck(points, cells, province, view, gaps=None, centre=None, labels=None):
+def deck(points, cells, province, view, gaps=None, centre=None, labels=None, city=None):
     """The map's JSON, built once per distinct input (pydeck's own serialisation takes ~0.2 s)."""
     return rooms.JsonDeck(rooms.build_deck(points, cells, province, view, gaps=gaps, centre=centre,
-                                           labels=labels).to_json())
+                                           labels=labels, city=city).to_json())
 
 
 if "room" in qp:
@@ -81,8 +81,8 @@ if view_choice == "find":
         province = str(res["province_code"].iloc[0]) if len(res) else (city or "")[:2] + "0000"
         if fd.show_map(t):
             labels = rooms.place_labels(names, province, city, lg)
-            st.pydeck_chart(deck(pts, None, province, (centre[0], centre[1], 11.5), centre=centre, labels=labels),
-                            key="mr_map", height=420)
+            st.pydeck_chart(deck(pts, None, province, (centre[0], centre[1], 11.5), centre=centre, labels=labels,
+                                 city=city), key="mr_map", height=420)
         ui.origin_caption(res["origin"] if len(res) else [])
         st.stop()
 
