@@ -112,6 +112,9 @@ def test_my_location_refused_says_so_and_keeps_the_address_box(finder, browser):
     ctx = browser.new_context(**PHONE)          # no geolocation permission granted: the browser refuses
     page = ctx.new_page()
     page.goto(s.url + "/mother-rooms")
+    # a phone with no question yet: the question and a hint, no national list and no map
+    page.get_by_text("输入地址或点“使用我的位置”").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stDataFrame"], [data-testid="stDeckGlJsonChart"]').count() == 0
     page.get_by_role("button", name="使用我的位置").click()
     page.get_by_text("没有获得位置权限").wait_for(timeout=30_000)
     assert page.get_by_role("textbox").first.is_visible()
