@@ -167,22 +167,18 @@ def build_deck(points: list[dict] | None, cells: list[dict] | None, province: st
     if url:
         layers.append(pdk.Layer("TileLayer", data=url, min_zoom=0, max_zoom=18, tile_size=256))
     fc = boundaries.cities_geojson(province) if province else boundaries.provinces_geojson()
-    paths = [{"path": p["path"]} for p in
-             boundaries.boundary_paths(fc) + boundaries.boundary_paths(boundaries.nation_extra_geojson())]
-    if crs != "gcj02":
-        for p in paths:
-            p["path"] = [[round(v, 5) for v in coords.from_gcj02(x, y, crs)] for x, y in p["path"]]
-    datasets["boundaries"] = paths
-    layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=[120, 120, 120],
-                            width_min_pixels=1, pickable=False, id="boundaries"))
-    districts = [{"path": p["path"]} for p in boundaries.boundary_paths(boundaries.districts_geojson(city))]
-    if districts:
+    borders = (("boundaries", [120, 120, 120], [fc, boundaries.nation_extra_geojson()]),
+               ("districts", [175, 175, 175], [boundaries.districts_geojson(city)] if city else []))
+    for layer_id, colour, collections in borders:
+        paths = [{"path": p["path"]} for c in collections for p in boundaries.boundary_paths(c)]
+        if not paths:
+            continue
         if crs != "gcj02":
-            for p in districts:
+            for p in paths:
                 p["path"] = [[round(v, 5) for v in coords.from_gcj02(x, y, crs)] for x, y in p["path"]]
-        datasets["districts"] = districts
-        layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=[175, 175, 175],
-                                width_min_pixels=1, pickable=False, id="districts"))
+        datasets[layer_id] = paths
+        layers.append(pdk.Layer("PathLayer", data=[], get_path="path", get_color=colour,
+                                width_min_pixels=1, pickable=False, id=layer_id))
     if cells:
         # Only what the layer draws: position, radius and the tooltip (a few dozen bytes a cell).
         cells = _convert([{"lon": c["lon"], "lat": c["lat"], "rooms": int(c["rooms"]), "tip": c["tip"]}
