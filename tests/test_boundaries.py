@@ -84,3 +84,14 @@ def test_a_citys_districts_are_its_own_and_where_places_are():
 def test_a_bad_city_code_gives_no_districts_and_reads_no_file():
     for bad in ("../../etc/passwd", "41030", "4103000", "abcdef", "", None, "990100"):
         assert b.districts_geojson(bad)["features"] == []
+
+
+def test_every_district_has_a_name_and_its_provinces_code():
+    import gzip
+    import json
+
+    for path in b.DISTRICTS.glob("*.geojson.gz"):
+        for f in json.loads(gzip.decompress(path.read_bytes()))["features"]:
+            p = f["properties"]
+            assert p["name"] and p["province_adcode"] == path.name.split(".")[0] == p["adcode"][:2] + "0000", p
+    assert [f["properties"]["name"] for f in b.districts_geojson("419001")["features"]] == ["济源市"]

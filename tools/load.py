@@ -35,10 +35,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlparse
 
+from jinguo import i18n
+
 MAX_SESSIONS = 200
 MAX_SECONDS = 600
 RERUN_TIMEOUT_S = 60.0
-SEARCH_LABELS = ("按名称、地址、城市或区县搜索", "Search by name, address, city or district")
+SEARCH_LABELS = tuple(i18n.t("rooms.search", lang) for lang in ("zh", "en"))
+MORE_LABELS = tuple(i18n.t("finder.more", lang) for lang in ("zh", "en"))   # the folded options around it
 WORDS = ["洛阳", "济南", "哈尔滨", "广州", "重庆", "西工", "历下", "公交", "成都", "长沙"]
 
 
@@ -75,6 +78,7 @@ class Result:
     runs_seen: int = 0  # script runs the server started for us (one ``new_session`` each)
     runs_by_session: Counter = field(default_factory=Counter)  # server session id -> script runs
     app_reruns: int = 0  # runs the app itself cut short for another (st.rerun, st.switch_page: the public's landing)
+    panel_opens: int = 0  # runs that opened the finder's folded options (where the name search is) after the open
     bytes_in: int = 0  # ForwardMsg bytes received, opens and interactions
     samples: list[str] = field(default_factory=list)  # the first few error texts, to say what failed
 
@@ -95,7 +99,7 @@ class Result:
                 "p50_s": pct(self.reruns_s, 0.5), "p95_s": pct(self.reruns_s, 0.95),
                 "max_s": round(max(self.reruns_s), 4) if self.reruns_s else None,
                 "mean_s": round(statistics.fmean(self.reruns_s), 4) if self.reruns_s else None,
-                "runs_seen": self.runs_seen, "app_reruns": self.app_reruns, "bytes_in": self.bytes_in, "server_sessions": len(self.runs_by_session),
+                "runs_seen": self.runs_seen, "app_reruns": self.app_reruns, "panel_opens": self.panel_opens, "bytes_in": self.bytes_in, "server_sessions": len(self.runs_by_session),
                 "runs_by_session": dict(self.runs_by_session), "samples": self.samples}
 
 
@@ -147,6 +151,7 @@ class Session:
         self.ws = None
         self.page_hash = ""
         self.search_id: str | None = None
+        self.more_id: str | None = None
         self.widgets: dict = {}  # widget id -> the WidgetState the frontend would send back
 
     def _cookies(self) -> str:
@@ -172,6 +177,13 @@ class Session:
             self.res.error("connect", repr(e))
             return False
         ok = await self._rerun(None)
+        if ok and self.search_id is None and self.more_id:
+            # the name search is in the folded options, drawn once opened: open them as a reader does
+            from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+            self.widgets[self.more_id] = WidgetState(id=self.more_id, bool_value=True)
+            self.res.panel_opens += 1
+            ok = await self._rerun(None)
         if ok:
             self.res.opens_s.append(time.perf_counter() - t)
             if self.search_id is None:
@@ -221,6 +233,10 @@ class Session:
                 self.res.runs_seen += 1
                 self.page_hash = fm.new_session.page_script_hash or self.page_hash
                 self.res.runs_by_session[fm.new_session.initialize.session_id] += 1
+            elif (kind == "delta" and fm.delta.WhichOneof("type") == "add_block"
+                  and fm.delta.add_block.WhichOneof("type") == "expandable"
+                  and fm.delta.add_block.expandable.label in MORE_LABELS and fm.delta.add_block.expandable.id):
+                self.more_id = fm.delta.add_block.expandable.id   # the folded options (the search is inside)
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 et = el.WhichOneof("type")
