@@ -10,6 +10,8 @@ server side is streamlit/web/server/starlette/starlette_websocket.py):
 3. sends ``BackMsg.rerun_script`` (a ``ClientState`` with the query string, ``page_script_hash`` "" for
    the default page, no widget states) and reads ``ForwardMsg``s: a ``new_session`` starts each script
    run, ``delta``s carry the elements (here: the widgets' ids), ``script_finished`` ends the run;
+   The room search sits in the finder's folded options, drawn only when they are open: a session opens
+   them once (the expander's own widget state, as a click does), counted as ``panel_opens``;
 4. every T seconds changes a filter: a rerun with the search box's ``WidgetState`` set to a new string
    (the mother-room page, which is what a reader who is not signed in gets), timed from the send to
    ``script_finished``.
