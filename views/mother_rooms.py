@@ -86,24 +86,29 @@ if view_choice == "find":
         ui.origin_caption(res["origin"] if len(res) else [])
         st.stop()
 
+    want_map = fd.show_map(t)
+    phone_idle = fd.on_phone() and not (ask.q or ask.prov)   # a phone with no question yet: no national list
+    if phone_idle:
+        st.info(t("finder.ask_first"))
+        if not want_map:
+            st.stop()   # before any query: nothing below would be drawn
     res = data.q("rooms_search", q=ask.q, provinces=provinces, origins=origins, limit=rooms.POINT_LIMIT + 1,
                  **params)
-    cells, view = None, (104.0, 36.0, 2.9)
-    show_points = bool(ask.q or ask.prov) or len(res) <= rooms.POINT_LIMIT
-    if not show_points:
-        grid = data.q("rooms_grid", cell=rooms.GRID_CELL, provinces=provinces, origins=origins,
-                      kinds=list(ask.flt.kinds))
-        cells = grid.assign(tip=[f"{t('rooms.results', n=int(n))}" for n in grid["rooms"]]).to_dict("records")
-        st.caption(t("rooms.map_cells", cell=rooms.GRID_CELL, n=len(grid)))
-    if ask.prov:
-        p = provs[provs["adcode"] == ask.prov].iloc[0]
-        view = (float(p["lon"]), float(p["lat"]), 6.0)
-    pts = rooms.describe(res.head(rooms.POINT_LIMIT), lg, now, t) if show_points else None
-    if fd.show_map(t):
+    if want_map:
+        cells, view = None, (104.0, 36.0, 2.9)
+        show_points = bool(ask.q or ask.prov) or len(res) <= rooms.POINT_LIMIT
+        if not show_points:
+            grid = data.q("rooms_grid", cell=rooms.GRID_CELL, provinces=provinces, origins=origins,
+                          kinds=list(ask.flt.kinds))
+            cells = grid.assign(tip=[f"{t('rooms.results', n=int(n))}" for n in grid["rooms"]]).to_dict("records")
+            st.caption(t("rooms.map_cells", cell=rooms.GRID_CELL, n=len(grid)))
+        if ask.prov:
+            p = provs[provs["adcode"] == ask.prov].iloc[0]
+            view = (float(p["lon"]), float(p["lat"]), 6.0)
+        pts = rooms.describe(res.head(rooms.POINT_LIMIT), lg, now, t) if show_points else None
         labels = rooms.place_labels(names, ask.prov or None, None, lg)
         st.pydeck_chart(deck(pts, cells, ask.prov or None, view, labels=labels), key="mr_map", height=460)
-    if fd.on_phone() and not (ask.q or ask.prov):
-        st.info(t("finder.ask_first"))    # a phone with no question yet: no national list of rooms
+    if phone_idle:
         st.stop()
     if res.empty:
         st.info(t("rooms.none"))
