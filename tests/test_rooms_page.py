@@ -70,6 +70,17 @@ def test_buses_are_listed_apart_with_their_service_area_never_as_nearest(app_db,
     assert any(s.value.startswith("附近的流动妈咪小屋") for s in at.subheader)
 
 
+def test_buses_alone_still_say_they_are_demo(app_db, built):
+    """Only mobile rooms asked for: no fixed card, the buses listed, and the origin line names them as demo."""
+    lon, lat = built.execute("select lon, lat from mother_room where kind = 'mobile_bus' and origin = 'demo' "
+                             "and province_code = '410000' order by room_id limit 1").fetchone()
+    at = open_app(user=None, params={"mr_near": f"{lon},{lat}", "mr_open": "0", "mr_kind": "mobile_bus"})
+    no_exception(at)
+    assert cards(at) == []
+    assert any(s.value.startswith("附近的流动妈咪小屋") for s in at.subheader)
+    assert any("演示数据" in c.value for c in at.caption)
+
+
 def test_map_names_places_with_a_cjk_text_layer(app_db):
     at = open_app(user=None, params={"mr_near": "河南省洛阳市西工区", "mr_open": "0"})
     layers = deck_layers(at)

@@ -76,14 +76,17 @@ if view_choice == "find":
         for i, p in enumerate(pts):
             fd.card(p, t, i)
         district, city = rooms.nearest_district(names, *centre)
+        shown = list(res["origin"])     # every room on the screen says where it comes from, buses too
         if "mobile_bus" in ask.flt.kinds and district:
-            fd.buses(data.q("rooms_mobile_near", district=district, city=city, n=5, origins=origins), place_name, t)
+            bus = data.q("rooms_mobile_near", district=district, city=city, n=5, origins=origins)
+            fd.buses(bus, place_name, t)
+            shown += list(bus["origin"])
         province = str(res["province_code"].iloc[0]) if len(res) else (city or "")[:2] + "0000"
         if fd.show_map(t):
             labels = rooms.place_labels(names, province, city, lg)
             st.pydeck_chart(deck(pts, None, province, (centre[0], centre[1], 11.5), centre=centre, labels=labels,
                                  city=city), key="mr_map", height=420)
-        ui.origin_caption(res["origin"] if len(res) else [])
+        ui.origin_caption(shown)
         st.stop()
 
     want_map = fd.show_map(t)
