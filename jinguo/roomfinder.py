@@ -163,15 +163,15 @@ def card(r: dict, t, i: int) -> None:
     """One answer: name, distance, open now or hours, amenities as icons, navigation and the room's page."""
     with st.container(border=True, key=f"mr_card_{i}"):
         dist = rooms.distance_label(r.get("distance_m"))
-        # one text block a card (each element is a message the phone must draw before the next)
         st.markdown(f"**{md_escape(r['name'])}**  \n"
-                    + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x) + "  \n"
-                    + md_escape(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
+                    + " · ".join(x for x in (dist, r["open_label"], r["hours_label"]) if x))
         with st.container(horizontal=True, gap="small"):
             st.link_button(t("rooms.navigate_amap"), coords.amap_nav_url(r["lon"], r["lat"], r["name"]),
                            icon="🧭", type="primary")
             st.link_button(t("rooms.navigate_baidu"), coords.baidu_nav_url(r["lon"], r["lat"], r["name"]))
             st.link_button(t("finder.room_page"), room_url(r["room_id"]))
+        # the address and amenities after the buttons: navigation stays high on the first screen
+        st.caption(md_escape(r["address"]) + "  \n" + (rooms.amenity_icons(r, t) or "—"))
 
 
 def buses(res, names: dict, t) -> None:
