@@ -13,8 +13,9 @@ from pathlib import Path
 
 
 def _build(args) -> int:
+    from jinguo import i18n
     from jinguo.build import BuildError, build, is_stale
-    from jinguo.ingest.registers import Busy
+    from jinguo.ingest.registers import Busy, RegistersError
 
     if args.if_stale and not is_stale(args.db):
         print(f"up to date: {args.db or 'data/jinguo.duckdb'}")
@@ -23,6 +24,9 @@ def _build(args) -> int:
         path = build(args.db, scale=args.scale, demo_fill=args.demo)
     except BuildError as e:
         print(f"build failed, database unchanged: {e}", file=sys.stderr)
+        return 2
+    except RegistersError as e:
+        print(f"build refused, database unchanged: {i18n.t(e.key, 'en', **e.kw)}", file=sys.stderr)
         return 2
     except Busy:
         print("build stopped: an import, revert or other build is still writing (waited "

@@ -238,7 +238,9 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED, d
 
     Holds the write lock (waits up to ``$JINGUO_LOCK_WAIT`` s for an import, then raises
     :class:`jinguo.ingest.registers.Busy`); ``lock=False`` when the caller already holds it.
-    ``exclude``: batch ids left out (a revert builds without its batch before it commits)."""
+    ``exclude``: batch ids left out (a revert builds without its batch before it commits).
+    Refuses (:class:`jinguo.ingest.registers.RegistersError`) while the manifest is missing or behind the
+    batches on disk, and when a batch file does not match its checksum: the database is left unchanged."""
     from jinguo.ingest import registers
 
     mode = demo_fill or demo_mode()
@@ -246,11 +248,14 @@ def build(path: Path | None = None, scale: float = 1.0, seed: int = demo.SEED, d
         raise BuildError("--demo", None, f"must be one of {', '.join(DEMO_MODES)}, not {mode!r}")
     ctx = registers.write_lock() if lock else contextlib.nullcontext()
     with ctx:
-        batches = [b for b in registers.active(registers.read_manifest()) if b["id"] not in exclude]
+        batches = [b for b in registers.active(registers.prepare()) if b["id"] not in exclude]
         return _build(Path(path or db_path()), scale, seed, mode, batches, on_replay)
 
 
-def _build(path: Path, scale: float, seed: int, mode: str, batches: list[dict], on_replay) -> Path:
+def _build(path: Path, scale: float, seed: int, mode: str, batches: list[dict], on_replay,
+           root: Path | None = None) -> Path:
+    """The build itself, the batches replayed from the registers folder ``root`` (default: the live one;
+    a restore builds from the backup's before it changes anything)."""
     from jinguo.ingest import registers
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -283,7 +288,7 @@ def _build(path: Path, scale: float, seed: int, mode: str, batches: list[dict], 
             if on_replay:
                 on_replay(tmp)
             con.execute("begin transaction")
-            registers.replay(con, batches)
+            registers.replay(con, batches, root)
             con.execute("commit")
             derive_detail_indicators(con)
             con.executemany("insert into build_info values (?, ?)", [
@@ -315,7 +320,8 @@ def build_info(path: Path) -> dict[str, str]:
 
 def is_stale(path: Path | None = None) -> bool:
     """True when the database is missing, older than any of its source files, built in another demo mode
-    than ``$JINGUO_DEMO`` asks for, or holds another set of register batches than the manifest lists."""
+    than ``$JINGUO_DEMO`` asks for, or holds another set of register batches than the manifest lists (or
+    the manifest needs recovering: the build then refuses and says how)."""
     from jinguo.ingest import registers
 
     path = Path(path or db_path())
@@ -330,4 +336,8 @@ def is_stale(path: Path | None = None) -> bool:
         return True
     if info.get("demo", "fill") != demo_mode():
         return True
-    return info.get("registers") != registers_digest(registers.active(registers.read_manifest()))
+    try:
+        batches = registers.committed()
+    except registers.RegistersError:
+        return True     # the build refuses and says how to recover
+    return info.get("registers") != registers_digest(registers.active(batches))

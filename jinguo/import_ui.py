@@ -16,7 +16,11 @@ def history(user: User, lang: str) -> None:
     def t(k, **kw):
         return i18n.t(k, lang, **kw)
 
-    batches = ops.imports_for(user)
+    try:
+        batches = ops.imports_for(user)
+    except registers.RegistersError as e:     # the manifest needs recovering: say so, never "no imports"
+        st.error(t(e.key, **e.kw))
+        return
     with st.expander(t("registers.history_all" if user.role == "admin" else "registers.history"),
                      expanded=False):
         if not batches:
@@ -43,7 +47,7 @@ def history(user: User, lang: str) -> None:
             except registers.Busy:
                 st.error(t("registers.busy"))
                 return
-            except ops.OpError as e:
+            except (ops.OpError, registers.RegistersError) as e:
                 st.error(t(e.key, **e.kw))
                 return
             st.cache_data.clear()

@@ -262,7 +262,9 @@ def test_backup_and_restore_bring_back_registers_and_accounts(db, tmp_path):
         extra.unlink()
     build(db, scale=1)
     assert q(db, "select count(*) from mother_room where origin = 'imported'") == [(0,)]
-    ops.restore(tmp_path / "bk", db=db)
+    assert ops.restore(tmp_path / "bk", db=db)["applied"] is False     # without yes: the plan only
+    assert registers.read_manifest() == []
+    ops.restore(tmp_path / "bk", db=db, yes=True)
     assert registers.read_manifest() == manifest
     assert q(db, "select room_id from mother_room where origin = 'imported'") == [("R37REG01",)]
     assert [u["name"] for u in auth.list_users()] == ["boss"]
@@ -349,6 +351,11 @@ def test_a_batch_kept_before_a_column_existed_still_replays(db, tmp_path):
                 "(format parquet)", {"p": str(p)})
     con.close()
     Path(str(p) + ".old").replace(p)
+    # As kept then: no checksum of its own, no seq, no commit record.
+    registers.write_manifest([{k: v for k, v in b.items() if k not in ("batch_sha256", "seq")}])
+    registers.record_path(b["id"]).unlink()
     build(db, scale=1)
     assert q(db, "select room_id, internal, contact, origin from mother_room where origin = 'imported'") == \
         [("R37REG01", False, None, "imported")]
+    # The upgrade recorded its checksum on that first whole read.
+    assert registers.read_manifest()[0]["batch_sha256"] == registers.file_sha256(p)

@@ -17,7 +17,8 @@ import time
 from jinguo.extract import neutralise
 
 ACTIONS = ("sign_in", "sign_in_failed", "locked", "sign_out", "session_revoked", "import", "extract",
-           "account_add", "account_role", "account_disable", "account_email_cleared", "import_revert")
+           "account_add", "account_role", "account_disable", "account_email_cleared", "import_revert",
+           "registers_recover", "registers_restore")
 _SECRET_KEYS = ("password", "token", "cookie", "code")
 
 

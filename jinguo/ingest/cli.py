@@ -89,6 +89,70 @@ def _account(name: str | None) -> User | None:
     return None
 
 
+def _line(b: dict) -> str:
+    state = f"reverted by {b['reverted']['by']} {b['reverted']['at']}" if b.get("reverted") else "active"
+    where = b.get("province") or ",".join(b.get("provinces") or [])
+    return (f"{b['id']}  {b.get('at', '?')}  {b.get('dataset', '?'):18s} {where:14s} {b.get('user') or '-':12s} "
+            f"rows={b.get('rows', '?')} added={b.get('added', '?')} updated={b.get('updated', '?')} "
+            f"{b.get('file_name', '?')}  [{state}]")
+
+
+def _print_recovery(r, lang: str) -> int:
+    from jinguo import i18n
+
+    if not r.changed:
+        print(i18n.t("registers.recover_nothing", lang, n=len(r.batches)))
+        return 0
+    print(i18n.t("registers.recovered", lang, n=len(r.batches), reverted=sum(1 for b in r.batches if b.get("reverted"))))
+    for b in r.batches:
+        print("  " + _line(b))
+    if r.from_log:
+        print(i18n.t("registers.recovered_from_log", lang, ids=", ".join(r.from_log)))
+    if r.quarantined:
+        print(i18n.t("registers.recover_quarantined", lang, ids=", ".join(r.quarantined), path=r.quarantine_dir))
+    if r.aside:
+        print(i18n.t("registers.recover_aside", lang, path=r.aside))
+    for key, kw in r.problems:
+        print(i18n.t(key, lang, **kw), file=sys.stderr)
+    if r.problems:
+        return 2
+    if r.rebuild_error:
+        print(i18n.t("registers.recover_rebuild_failed", lang, error=r.rebuild_error), file=sys.stderr)
+        return 2
+    print(i18n.t("registers.recover_rebuilt" if r.rebuilt else "registers.recover_db_current", lang))
+    return 0
+
+
+def _print_plan(plan: dict, lang: str, path: str) -> None:
+    from jinguo import i18n
+
+    print(i18n.t("registers.plan_backup", lang, path=path, at=plan["backup_at"], batches=plan["batches"]))
+    if plan["damaged_reverted"]:
+        print(i18n.t("registers.note_damaged_reverted", lang, ids=", ".join(plan["damaged_reverted"])))
+    if plan["dropped"]:
+        print(i18n.t("registers.plan_dropped", lang, n=len(plan["dropped"])))
+        for b in plan["dropped"]:
+            print("  " + _line(b))
+    if plan["revived"]:
+        print(i18n.t("registers.plan_revived", lang, n=len(plan["revived"])))
+        for b in plan["revived"]:
+            print("  " + _line(b))
+    if not plan["accounts_in_backup"]:
+        print(i18n.t("registers.plan_no_accounts", lang))
+    else:
+        if plan["accounts_new"]:
+            print(i18n.t("registers.plan_accounts_new", lang, n=len(plan["accounts_new"]),
+                         names=", ".join(plan["accounts_new"])))
+        if plan["accounts_changed"]:
+            print(i18n.t("registers.plan_accounts_changed", lang, n=len(plan["accounts_changed"]),
+                         names=", ".join(plan["accounts_changed"])))
+        if plan["audit_since"]:
+            print(i18n.t("registers.plan_audit_since", lang, n=plan["audit_since"]))
+    if not (plan["dropped"] or plan["revived"] or plan["accounts_new"] or plan["accounts_changed"]
+            or plan["audit_since"]):
+        print(i18n.t("registers.plan_nothing_newer", lang))
+
+
 def _ops_cli(args) -> int:
     from jinguo import i18n
     from jinguo.ingest import ops, registers
@@ -97,10 +161,9 @@ def _ops_cli(args) -> int:
     try:
         if args.cmd == "imports" and args.action == "list":
             for b in ops.imports_for(None):
-                state = f"reverted by {b['reverted']['by']} {b['reverted']['at']}" if b.get("reverted") else "active"
-                print(f"{b['id']}  {b['at']}  {b['dataset']:18s} {b.get('province') or ','.join(b['provinces']):14s} "
-                      f"{b['user'] or '-':12s} rows={b['rows']} added={b['added']} updated={b['updated']} "
-                      f"{b['file_name']}  [{state}]")
+                print(_line(b))
+        elif args.cmd == "imports" and args.action == "recover":
+            return _print_recovery(ops.recover(db=args.db), lang)
         elif args.cmd == "imports":
             if not args.import_id:
                 print(i18n.t("registers.err_unknown", lang, id=""), file=sys.stderr)
@@ -114,10 +177,20 @@ def _ops_cli(args) -> int:
         elif args.cmd == "backup":
             info = ops.backup(Path(args.dir))
             print(i18n.t("registers.backed_up", lang, path=args.dir, batches=info["batches"]))
+            if info["damaged_reverted"]:
+                print(i18n.t("registers.note_damaged_reverted", lang, ids=", ".join(info["damaged_reverted"])))
         else:
-            info = ops.restore(Path(args.dir), db=args.db)
-            print(i18n.t("registers.restored", lang, path=args.dir, batches=info["batches"]))
+            info = ops.restore(Path(args.dir), db=args.db, yes=args.yes)
+            _print_plan(info["plan"], lang, args.dir)
+            if not info["applied"]:
+                print(i18n.t("registers.restore_need_yes", lang,
+                             path=str(registers.data_dir() / "replaced")), file=sys.stderr)
+                return 1
+            print(i18n.t("registers.restored", lang, path=args.dir, batches=info["batches"], aside=info["aside"]))
     except ops.OpError as e:
+        print(i18n.t(e.key, lang, **e.kw), file=sys.stderr)
+        return 2
+    except registers.RegistersError as e:
         print(i18n.t(e.key, lang, **e.kw), file=sys.stderr)
         return 2
     except registers.Busy:
@@ -127,17 +200,22 @@ def _ops_cli(args) -> int:
 
 
 def add_ops_parsers(sub) -> None:
-    p = sub.add_parser("imports", help="list the imports kept in the registers, or revert one (admins)")
-    p.add_argument("action", choices=["list", "revert"])
+    p = sub.add_parser("imports", help="list the imports kept in the registers, revert one (admins), or "
+                       "recover a lost or outdated manifest.json from the batches on disk")
+    p.add_argument("action", choices=["list", "revert", "recover"])
     p.add_argument("import_id", nargs="?", default="")
     p.add_argument("--user", default=None, help="revert: the admin account doing it (recorded in the audit log)")
     p.add_argument("--db", type=Path, default=None)
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(func=_ops_cli)
     for name, text in (("backup", "copy the registers and the accounts/audit file into DIR"),
-                       ("restore", "put a backup back from DIR and rebuild the database")):
+                       ("restore", "check a backup in DIR, say what it would replace, and with --yes put it back "
+                        "(the current state kept aside) and rebuild the database")):
         q = sub.add_parser(name, help=text)
         q.add_argument("dir")
         q.add_argument("--db", type=Path, default=None)
+        if name == "restore":
+            q.add_argument("--yes", action="store_true", help="do it: without --yes, check the backup, print "
+                           "what it would replace and change nothing")
         q.add_argument("--lang", choices=["zh", "en"], default="zh")
         q.set_defaults(func=_ops_cli)

@@ -135,14 +135,15 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
     """Keep the report's good rows as a register batch and apply them to the analytics file at ``db``
     atomically (copy, change, rename), under the one write lock.
 
-    Order: the changed copy is committed and closed; the batch file is written; the manifest naming it
-    is written (the commit point); the copy is renamed over the live file. A kill before the manifest
-    leaves everything as it was; a kill after it leaves a register the analytics file lacks, which
-    :func:`jinguo.build.is_stale` sees, so the next ``make run`` rebuilds with it."""
+    Order: the changed copy is committed and closed; the batch file is written (its own manifest entry
+    in its metadata); the manifest naming it is written (the commit point); the batch's commit record;
+    the copy is renamed over the live file. A kill before the manifest leaves everything as it was (the
+    batch file, never committed, is moved to quarantine by the next writer); a kill after it leaves a
+    register the analytics file lacks, which :func:`jinguo.build.is_stale` sees, so the next ``make run``
+    rebuilds with it. Refused (:class:`registers.RegistersError`) while the manifest needs recovering."""
     live = Path(db or db_path())
     with registers.write_lock(lock_wait):
-        registers.sweep()
-        manifest = registers.read_manifest()
+        manifest = registers.prepare()
         _catch_up(live, manifest)
         batch_id = datetime.now().strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
         tmp = live.with_name(f"{live.name}.importing.{os.getpid()}.{uuid.uuid4().hex[:6]}")
@@ -160,12 +161,20 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
                     raise ImportError_("import.err_changed_meanwhile")
                 counts = apply_staged(con, rep.dataset)
                 rep.added, rep.updated, rep.unchanged = counts["added"], counts["updated"], counts["unchanged"]
-                registers.write_batch(con, "_new", batch_id)
+                now = datetime.now()
+                batch = {"id": batch_id, "seq": len(manifest), "dataset": rep.dataset,
+                         "file_name": file_name[:200], "sha256": sha256, "user": user_name,
+                         "at": now.isoformat(timespec="seconds"), "province": province,
+                         "provinces": _provinces_of(rep), "rows": counts["rows"], "added": rep.added,
+                         "updated": rep.updated, "unchanged": rep.unchanged, "rejected": rep.rejected,
+                         "replaced": {"rows": rep.updated + rep.unchanged, "demo_rows": counts["demo_removed"]},
+                         "reverted": None}
+                written = registers.write_batch(con, "_new", batch_id, entry=batch)
+                batch["batch_sha256"] = registers.file_sha256(written)
                 con.execute("drop table _new")
                 from jinguo.build import derive_detail_indicators
 
                 derive_detail_indicators(con)
-                now = datetime.now()
                 execute(con, "ingest_log", import_id=batch_id, imported_at=now, dataset=rep.dataset,
                         file_name=file_name[:200], sha256=sha256, added=rep.added, updated=rep.updated,
                         unchanged=rep.unchanged, rejected=rep.rejected, user_name=user_name)
@@ -177,15 +186,8 @@ def load(rep: Report, db: Path | None = None, file_name: str = "", sha256: str =
                 con.execute("checkpoint")
             finally:
                 con.close()
-            provinces = _provinces_of(rep)
-            batch = {"id": batch_id, "dataset": rep.dataset, "file_name": file_name[:200], "sha256": sha256,
-                     "user": user_name, "at": now.isoformat(timespec="seconds"),
-                     "province": province, "provinces": provinces, "rows": counts["rows"],
-                     "added": rep.added, "updated": rep.updated, "unchanged": rep.unchanged,
-                     "rejected": rep.rejected,
-                     "replaced": {"rows": rep.updated + rep.unchanged, "demo_rows": counts["demo_removed"]},
-                     "reverted": None}
-            registers.write_manifest([*manifest, batch])
+            registers.write_manifest([*manifest, batch])      # the commit point
+            registers.record_committed(batch)
             os.replace(tmp, live)
         finally:
             tmp.unlink(missing_ok=True)
