@@ -30,7 +30,7 @@ from jinguo.access import ROLES, User
 from jinguo.paths import DATA_DIR
 
 PH = PasswordHasher()
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _BASE = """
 create table if not exists account (
@@ -73,6 +73,10 @@ create table if not exists web_session (
 );
 create index if not exists web_session_name on web_session(name);
 create table if not exists meta (key text primary key, value text not null);
+"""
+_V3 = """
+alter table web_session add column sid text;  -- the session's id, known to the tab that started it
+create unique index if not exists web_session_sid on web_session(sid);
 """
 
 
@@ -161,7 +165,12 @@ def _migrate(con: sqlite3.Connection) -> None:
             con.execute("update account set email = nullif(lower(trim(email)), '') where email is not null")
             con.execute("create unique index if not exists account_email_ci on account(lower(email))")
             con.execute("insert or ignore into meta values ('key', ?)", (secrets.token_hex(32),))
-            con.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        if con.execute("pragma user_version").fetchone()[0] < 3:
+            cols = {r[1] for r in con.execute("pragma table_info(web_session)")}
+            for stmt in _V3.split(";"):
+                if stmt.strip() and not ("add column sid" in stmt and "sid" in cols):
+                    con.execute(stmt)
+        con.execute(f"pragma user_version = {SCHEMA_VERSION}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
