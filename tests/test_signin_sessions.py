@@ -97,10 +97,9 @@ def test_sign_out_racing_the_exchange_never_leaves_a_live_session(nat):
     assert _rows() == []
 
 
-def test_a_version_2_file_upgrades_and_its_open_sessions_still_sign_in(_accounts_db):
-    """An accounts file from before session ids, with a live cookie session: after the upgrade the cookie
-    still signs in (nobody is signed out by the upgrade) and new sessions carry an id."""
-    con = sqlite3.connect(_accounts_db, isolation_level=None)
+def _version_2_file(path):
+    """An accounts file as written before session ids: nat, and a live cookie session of theirs."""
+    con = sqlite3.connect(path, isolation_level=None)
     con.executescript(store._BASE)
     for stmt in store._V2.split(";"):
         if stmt.strip():
@@ -112,6 +111,12 @@ def test_a_version_2_file_upgrades_and_its_open_sessions_still_sign_in(_accounts
                 (sessions._h("old-token"), T0, T0))
     con.execute("pragma user_version = 2")
     con.close()
+
+
+def test_a_version_2_file_upgrades_and_its_open_sessions_still_sign_in(_accounts_db):
+    """An accounts file from before session ids, with a live cookie session: after the upgrade the cookie
+    still signs in (nobody is signed out by the upgrade) and new sessions carry an id."""
+    _version_2_file(_accounts_db)
     store._migrated.discard(str(_accounts_db.resolve()))
     assert sessions.resolve("old-token", now=T0 + 1) == (NAT, "password")
     con = store.connect()
@@ -119,6 +124,23 @@ def test_a_version_2_file_upgrades_and_its_open_sessions_still_sign_in(_accounts
     con.close()
     p = sessions.start(NAT, 0, "password", now=T0)
     assert sessions.state(p.sid, now=T0) == "pending"
+
+
+def test_a_backup_from_before_the_upgrade_restored_under_a_running_process_is_upgraded_again(nat, tmp_path):
+    """`restore` copies a backup's accounts file over the live one with SQLite's backup API while servers
+    run; a backup made before the upgrade brings schema 2 back. A process that migrated the file earlier
+    must migrate it again, not fail every password sign-in on the missing session id."""
+    sessions.start(nat, 0, "password")                 # this process has migrated the live file
+    _version_2_file(tmp_path / "backup.db")
+    back, live = sqlite3.connect(tmp_path / "backup.db"), store.connect()
+    try:
+        back.backup(live)                               # what `python -m jinguo restore --yes` does
+    finally:
+        live.close()
+        back.close()
+    p = sessions.start(NAT, 0, "password", now=T0)
+    assert sessions.state(p.sid, now=T0) == "pending"
+    assert sessions.resolve("old-token", now=T0 + 1) == (NAT, "password")   # the backup's session
 
 
 # --------------------------------------------------------------------------- the tab (AppTest)

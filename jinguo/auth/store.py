@@ -178,7 +178,9 @@ def _migrate(con: sqlite3.Connection) -> None:
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), the schema migrated once per process.
+    """A connection in autocommit mode (transactions are explicit), the schema migrated when behind: on a
+    process's first connection, and again whenever the file's version is older than this code's (a backup
+    from before an upgrade restored under running servers).
 
     The file is created (private) before the first connection to it and never opened here otherwise."""
     path = Path(path or accounts_path())
@@ -189,12 +191,11 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     con.execute("pragma busy_timeout = 30000")
     con.execute("pragma journal_mode=wal")
-    if key not in _migrated:
+    if key not in _migrated or con.execute("pragma user_version").fetchone()[0] < SCHEMA_VERSION:
         with _mlock:
-            if key not in _migrated:
-                _tighten(path)
-                _migrate(con)
-                _migrated.add(key)
+            _tighten(path)
+            _migrate(con)
+            _migrated.add(key)
     return con
 
 
