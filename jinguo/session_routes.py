@@ -7,7 +7,9 @@ A Streamlit script talks to the browser over a websocket and cannot set an HttpO
   (:func:`jinguo.auth.sessions.start`, valid 60 s, once) for a session token and sets it as a signed,
   HttpOnly, SameSite=Strict cookie (Secure over https). The browser calls it with a same-origin
   ``fetch`` from a tiny component frame right after sign-in, so the page and its URL stay as they are;
-* ``GET /_jinguo/signout?next=…`` ends the session server-side and clears the cookie.
+* ``GET /_jinguo/signout?next=…`` ends the session its cookie names and clears the cookie. The tab calls it
+  the same way after 退出登录, once it has ended its own session server-side (:func:`jinguo.signin.sign_out`:
+  the cookie's session is dead even if this call never arrives).
 """
 
 from __future__ import annotations

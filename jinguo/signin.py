@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ from jinguo.access import User
 from jinguo.auth import sessions, store
 
 USER_KEY, META_KEY, NOTICE_KEY, HANDOFF_KEY = "_jinguo_user", "_jinguo_session", "_jinguo_notice", "_jinguo_handoff"
+SIGNOUT_KEY = "_jinguo_signout"        # a sign-out whose cookie the browser is still to clear
 ROUTES_ENV = "JINGUO_SESSION_ROUTES"   # set by serve.py when its cookie routes are mounted
 
 
@@ -26,7 +28,9 @@ ROUTES_ENV = "JINGUO_SESSION_ROUTES"   # set by serve.py when its cookie routes 
 class SessionMeta:
     version: int
     via: str                 # 'password' or 'oidc'
-    token: str | None = None
+    token: str | None = None  # the lasting session's token, when the tab was signed in by its cookie
+    sid: str | None = None    # the lasting session's id, when this tab started it (password sign-in)
+    linked: bool = False      # that session went active (the browser holds its cookie): the tab lives with it
 
 
 def _tr(key: str, **kw) -> str:
@@ -47,9 +51,9 @@ def _cookie_token() -> str | None:
         return None
 
 
-def establish(user: User, version: int, via: str, token: str | None = None) -> None:
+def establish(user: User, version: int, via: str, token: str | None = None, sid: str | None = None) -> None:
     st.session_state[USER_KEY] = user
-    st.session_state[META_KEY] = SessionMeta(version, via, token)
+    st.session_state[META_KEY] = SessionMeta(version, via, token, sid)
 
 
 def refresh() -> User | None:
@@ -64,11 +68,21 @@ def refresh() -> User | None:
             found = sessions.resolve(meta.token)
             ok = found is not None and found[0] == user
         else:
-            ok = sessions.current_version(user.name) == meta.version
+            # The lasting session this tab started, if any. Once the browser holds its cookie the tab lives
+            # and ends with it, checked as a cookie's session is (account, version, idle, age): a sign-out in
+            # another tab ends this one too, and this tab's use keeps it from idling out. Before that (or if
+            # the code is never exchanged) the sign-in lasts as long as the tab and its account's version.
+            live = sessions.state(meta.sid) if meta.sid else None
+            if live == "active":
+                if not meta.linked:
+                    ss[META_KEY] = meta = replace(meta, linked=True)
+                ok = True
+            else:
+                ok = not meta.linked and sessions.current_version(user.name) == meta.version
         if not ok:
             auth.record("session_revoked", user.name, via=meta.via)
-            if meta.token:
-                sessions.end(meta.token)
+            sessions.end(meta.token)
+            sessions.end_id(meta.sid)
             _sign_out_state("auth.revoked")
             return None
         return user
@@ -111,43 +125,62 @@ def sign_in(name: str, password: str) -> None:
     # otherwise pair the old role with the new version and never be revoked. Read first, it is revoked.
     version = sessions.current_version(name.strip()) or 0
     u = auth.authenticate(name.strip(), password, client=_client())
-    establish(u, version, "password")
-    if os.environ.get(ROUTES_ENV) == "1":
-        st.session_state[HANDOFF_KEY] = sessions.start(u, version, "password")
+    pending = sessions.start(u, version, "password") if os.environ.get(ROUTES_ENV) == "1" else None
+    # A sign-out whose cookie call has not run yet would clear (and end) the session made now: drop it. The
+    # session it signed out is already ended on the server, and the new cookie replaces the old one.
+    st.session_state.pop(SIGNOUT_KEY, None)
+    establish(u, version, "password", sid=pending.sid if pending else None)
+    if pending:
+        st.session_state[HANDOFF_KEY] = pending.code
 
 
 def sign_out() -> None:
+    """Sign this browser out. The lasting session ends on the server here and now (by its token when the tab
+    was signed in by the cookie, by its id when the tab started it, the code never exchanged included), so
+    whatever the browser does next, its cookie signs nobody in; then the browser is asked to call the
+    sign-out route, which ends the session its cookie names and clears the cookie."""
     user, meta = st.session_state.get(USER_KEY), st.session_state.get(META_KEY)
     if isinstance(user, User):
         auth.record("sign_out", user.name)
     token = meta.token if isinstance(meta, SessionMeta) else None
     sessions.end(token)
+    sessions.end_id(meta.sid if isinstance(meta, SessionMeta) else None)
     if token:
         st.session_state.setdefault("_jinguo_dead_tokens", set()).add(token)
     _sign_out_state()
+    if os.environ.get(ROUTES_ENV) == "1":
+        st.session_state[SIGNOUT_KEY] = secrets.token_hex(4)
     if isinstance(meta, SessionMeta) and meta.via == "oidc":
         st.logout()   # ends Streamlit's own identity cookie too, or SSO would sign straight back in
 
 
-def _call_route(path: str, key: str) -> None:
+def _call_route(path: str, key: str, follow: bool = True) -> None:
     """Have the browser call one of the cookie routes (a same-origin fetch from a tiny component frame),
-    so the HttpOnly cookie is set or cleared by an HTTP response, never by script."""
+    so the HttpOnly cookie is set or cleared by an HTTP response, never by script. ``follow=False`` does
+    not follow a redirect (the cookie it sets or clears is taken all the same)."""
     try:
         from streamlit_js_eval import streamlit_js_eval
     except ImportError:
         return
-    js = "fetch(" + json.dumps(path) + ", {credentials: 'same-origin', cache: 'no-store'}).then(r => r.status)"
+    opts = "{credentials: 'same-origin', cache: 'no-store'" + ("" if follow else ", redirect: 'manual'") + "}"
+    js = "fetch(" + json.dumps(path) + ", " + opts + ").then(r => r.status, () => -1)"
     streamlit_js_eval(js_expressions=js, key=key)
 
 
 def handoff() -> None:
-    """After a password sign-in: exchange the one-time code for the session cookie."""
+    """Once per rerun (app.py): after a password sign-in, the browser exchanges the one-time code for the
+    session cookie; after a sign-out, it calls the sign-out route, which clears the cookie."""
     code = st.session_state.get(HANDOFF_KEY)
     if code:
         _call_route("/_jinguo/session?code=" + code, "jinguo_handoff_" + code[:8])
         # The component answers with the status on a later rerun; keep the code until then, once.
         if isinstance(st.session_state.get("jinguo_handoff_" + code[:8]), int):
             st.session_state.pop(HANDOFF_KEY, None)
+    nonce = st.session_state.get(SIGNOUT_KEY)
+    if nonce:
+        _call_route("/_jinguo/signout", "jinguo_signout_" + nonce, follow=False)
+        if isinstance(st.session_state.get("jinguo_signout_" + nonce), int):
+            st.session_state.pop(SIGNOUT_KEY, None)
 
 
 # --------------------------------------------------------------------------- single sign-on

@@ -167,9 +167,121 @@ def test_accounts_file_is_created_owner_only(_accounts_db):
     assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("umask", [0o000, 0o277])
+def test_accounts_file_and_folder_are_private_whatever_the_umask(tmp_path, monkeypatch, umask):
+    """Issue 21: under a permissive umask the file (and SQLite's WAL and shared-memory files beside it) is
+    0600 and a folder made for it 0700; under a narrow one they are still usable (0600/0700, not 0400/0500)."""
+    path = tmp_path / "new" / "accounts.db"
+    monkeypatch.setenv("JINGUO_ACCOUNTS_DB", str(path))
+    old = os.umask(umask)
+    try:
+        con = store.connect()                    # held open: the WAL files stay while it is
+        auth.add_user("wu", "admin", PW)
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+        con.close()
+    finally:
+        os.umask(old)
+    assert modes == {"accounts.db": 0o600, "accounts.db-wal": 0o600, "accounts.db-shm": 0o600}
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_once_the_file_exists_only_sqlite_opens_it(_accounts_db, monkeypatch):
+    """Issue 21: closing any descriptor on the file drops this process's SQLite locks, so after its creation
+    nothing but SQLite may open it: connecting again (even in a fresh process) opens no descriptor of ours."""
+    store.connect().close()
+    opened = []
+    real = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **kw: opened.append(str(p)) or real(p, *a, **kw))
+    store._migrated.discard(str(_accounts_db.resolve()))     # as a fresh process would
+    auth.add_user("qian", "admin", PW)
+    auth.list_users()
+    assert [p for p in opened if p.startswith(str(_accounts_db))] == []
+
+
 def test_an_existing_world_readable_accounts_file_is_tightened(_accounts_db):
     sqlite3.connect(_accounts_db).close()
     os.chmod(_accounts_db, 0o644)
     store._migrated.discard(str(_accounts_db.resolve()))
     store.connect().close()
     assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
+
+
+_CROWD = """
+import json, sys, threading
+from argon2 import PasswordHasher
+from jinguo import auth
+from jinguo.auth import lockout, store
+
+# Cheap argon2 settings, so the threads meet in SQLite rather than queue on the hash (64 MiB each by default).
+store.PH = lockout.PH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+proc, threads, rounds, now = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+clock = auth.Clock(now=lambda: now, sleep=lambda s: None)
+out, gate = [], threading.Barrier(threads)
+
+def guess(t):
+    gate.wait()
+    for _ in range(rounds):
+        for name in ("pat", "ghost"):   # an account and a name that does not exist: both count
+            try:
+                auth.authenticate(name, "wrong guess", clock, client=f"{proc}-{t}")
+                out.append("signed in")
+            except auth.AuthError as e:
+                out.append(e.key)
+            except Exception as e:   # a corrupt or unreadable file: reported, not raised
+                out.append(f"error: {e!r}")
+
+print("ready", flush=True)
+sys.stdin.readline()                # every process starts guessing at once
+ts = [threading.Thread(target=guess, args=(t,)) for t in range(threads)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(json.dumps(out), flush=True)
+"""
+
+
+def test_four_processes_of_six_threads_guessing_at_once_leave_the_file_whole(_accounts_db, monkeypatch):
+    """Issue 21: a crowd of wrong guesses (4 interpreters x 6 threads, each thread its own client, 4 rounds of
+    two names) must leave accounts.db intact and every guess counted. Worked out by hand, per name: 4 x 6 x 4
+    = 96 failures on the name-wide counter, which locks at the 50th, so exactly 49 replies 'failed' and 47
+    'locked'; each of the 24 clients has 4 failures (under 5: no client lock); one 'locked' audit row."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(store, "PH", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    auth.add_user("pat", "national_viewer", PW)
+    env = {**os.environ, "JINGUO_ACCOUNTS_DB": str(_accounts_db), "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", _CROWD, f"p{k}", "6", "4", repr(T0)], env=env, cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(4)]
+    try:
+        for p in procs:                                 # wait until all four have imported and are waiting
+            assert p.stdout.readline().strip() == "ready", p.stderr.read()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        replies = []
+        for p in procs:
+            out, err = p.communicate(timeout=300)
+            assert p.returncode == 0, err
+            replies += json.loads(out)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    errors = [r for r in replies if r.startswith("error")]
+    assert not errors, errors[:3]
+    con = sqlite3.connect(_accounts_db)
+    try:
+        assert con.execute("pragma integrity_check").fetchall() == [("ok",)]
+    finally:
+        con.close()
+    assert len(replies) == 192 and replies.count("auth.failed") == 98 and replies.count("auth.locked") == 94
+    for name in ("pat", "ghost"):
+        assert _name_failures(name) == (96, T0 + auth.LOCK_SECONDS)
+        for k in range(4):
+            for t in range(6):
+                assert _name_failures(name, f"p{k}-{t}") == (4, 0)
+    failed = auth.audit_rows(action="sign_in_failed")
+    assert len(failed) == 192 and sum(r["user_name"] == "pat" for r in failed) == 96
+    assert len(auth.audit_rows(action="locked")) == 2

@@ -7,7 +7,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from jinguo import auth, ui
 from jinguo.signin import USER_KEY
-from tests.util import ADMIN, NATIONAL, SHANDONG, no_exception, open_app
+from tests.util import ADMIN, NATIONAL, SHANDONG, no_exception, open_app, sign_in_by_form
 
 PW = "correct horse battery"
 
@@ -98,9 +98,7 @@ def test_a_role_change_landing_during_sign_in_is_not_lost(app_db, monkeypatch):
     monkeypatch.setattr(signin.auth, "authenticate", check_then_change)
     monkeypatch.setattr(signin, "_client", lambda: "test")   # AppTest has no connection address
     at = open_app(user=None)
-    at.sidebar.text_input[0].set_value("mid")
-    at.sidebar.text_input[1].set_value(PW)
-    next(b for b in at.sidebar.button if b.label == "登录").click().run()
+    sign_in_by_form(at, "mid", PW)
     no_exception(at)
     assert auth.audit_rows(action="sign_in")[0]["user_name"] == "mid"   # the form did sign in
     at.run()

@@ -45,6 +45,13 @@ def sign_in_as(at: AppTest, user: User) -> None:
     at.session_state[META_KEY] = SessionMeta(sessions.current_version(user.name) or 0, "password")
 
 
+def sign_in_by_form(at: AppTest, name: str, password: str) -> AppTest:
+    """Type a name and password into the sidebar's sign-in form and press 登录 (the run included)."""
+    at.sidebar.text_input[0].set_value(name)
+    at.sidebar.text_input[1].set_value(password)
+    return next(b for b in at.sidebar.button if b.label == "登录").click().run()
+
+
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 

@@ -1,7 +1,7 @@
 """Server-side sign-in sessions that outlive a browser tab. No Streamlit here.
 
 A session row is keyed by the SHA-256 of a random token; the browser holds the token in a signed,
-HttpOnly, SameSite=Strict cookie (set by the route in :mod:`jinguo.serve_routes`). The row records the
+HttpOnly, SameSite=Strict cookie (set by the route in :mod:`jinguo.session_routes`). The row records the
 account's ``session_version`` at sign-in: any change of the account (role, province, disabled,
 password) bumps that version and the session is refused at its next rerun. Idle sessions end after
 ``idle_seconds()`` (8 h by default, ``$JINGUO_SESSION_IDLE_HOURS``); sign-out deletes the row.
@@ -9,6 +9,12 @@ password) bumps that version and the session is refused at its next rerun. Idle 
 Sign-in happens in the Streamlit script, which cannot set an HttpOnly cookie; it creates a *pending*
 row keyed by a one-time code (60 s), and sends the browser to the route, which exchanges the code for
 the token and sets the cookie.
+
+The tab that signed in never learns the token (only the browser's cookie holds it), so every row also
+has a random id, ``sid``, handed to that tab by :func:`start`. Sign-out in that tab ends the row by its
+id (:func:`end_id`) on the server, whether or not the browser ever exchanged the code: a code whose row
+is gone is refused, and a token whose row is gone signs nobody in. The tab checks its row by id at every
+rerun (:func:`state`), so a sign-out in another tab of the same browser ends it too.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hmac
 import os
 import secrets
 import time
+from typing import NamedTuple
 
 from jinguo.access import User
 from jinguo.auth.store import account_row, connect, install_key
@@ -90,22 +97,27 @@ def unsign(value: str | None) -> str | None:
     return None
 
 
-def start(user: User, version: int, via: str, now: float | None = None) -> str:
-    """A pending session for a user who just signed in; returns the one-time code for the route."""
+class Pending(NamedTuple):
+    code: str   # one-time, for the browser to exchange at the route for the cookie
+    sid: str    # the session's id, kept server-side by the tab that signed in: it ends the session
+
+
+def start(user: User, version: int, via: str, now: float | None = None) -> Pending:
+    """A pending session for a user who just signed in: its one-time code and its id."""
     now = time.time() if now is None else now
-    code = secrets.token_urlsafe(24)
+    code, sid = secrets.token_urlsafe(24), secrets.token_urlsafe(18)
     con = connect()
     try:
         con.execute("delete from web_session where state = 'pending' and created < ?", (now - CODE_SECONDS,))
-        con.execute("insert into web_session values (?, ?, ?, ?, 'pending', ?, ?)",
-                    (_h(code), user.name, version, via, now, now))
+        con.execute("insert into web_session (token_hash, name, version, via, state, created, last_seen, sid) "
+                    "values (?, ?, ?, ?, 'pending', ?, ?, ?)", (_h(code), user.name, version, via, now, now, sid))
     finally:
         con.close()
-    return code
+    return Pending(code, sid)
 
 
 def exchange(code: str, now: float | None = None) -> str | None:
-    """Turn a fresh one-time code into a session token (once); None if unknown, used or stale."""
+    """Turn a fresh one-time code into a session token (once); None if unknown, used, stale or ended."""
     now = time.time() if now is None else now
     token = secrets.token_urlsafe(32)
     con = connect()
@@ -118,6 +130,24 @@ def exchange(code: str, now: float | None = None) -> str | None:
     return token if n else None
 
 
+def _live(con, token_hash: str, now: float) -> tuple[User, str] | None:
+    """The user and sign-in method of the active session ``token_hash``, checked against the account now
+    (and touched); None, with the row deleted, when it is idle too long, too old or its account changed."""
+    row = con.execute("select name, version, via, created, last_seen from web_session "
+                      "where token_hash = ? and state = 'active'", (token_hash,)).fetchone()
+    if row is None:
+        return None
+    name, version, via, created, last_seen = row
+    acct = account_row(name, con)
+    if (acct is None or acct[3] or acct[4] != version or now - last_seen > idle_seconds()
+            or now - created > ABSOLUTE_SECONDS):
+        con.execute("delete from web_session where token_hash = ?", (token_hash,))
+        return None
+    if now - last_seen > TOUCH_SECONDS:
+        con.execute("update web_session set last_seen = ? where token_hash = ?", (now, token_hash))
+    return User(name, acct[1], acct[2]), via
+
+
 def resolve(token: str | None, now: float | None = None) -> tuple[User, str] | None:
     """The user of a live session token and how they signed in, re-checked against the account now.
 
@@ -128,19 +158,26 @@ def resolve(token: str | None, now: float | None = None) -> tuple[User, str] | N
     now = time.time() if now is None else now
     con = connect()
     try:
-        row = con.execute("select name, version, via, created, last_seen from web_session "
-                          "where token_hash = ? and state = 'active'", (_h(token),)).fetchone()
+        return _live(con, _h(token), now)
+    finally:
+        con.close()
+
+
+def state(sid: str | None, now: float | None = None) -> str | None:
+    """'pending' (its code not yet exchanged, and still exchangeable), 'active' (checked and touched as
+    :func:`resolve` does), or None: ended (signed out here or in another tab, revoked, expired) or a code
+    never exchanged in time."""
+    if not sid:
+        return None
+    now = time.time() if now is None else now
+    con = connect()
+    try:
+        row = con.execute("select token_hash, state, created from web_session where sid = ?", (sid,)).fetchone()
         if row is None:
             return None
-        name, version, via, created, last_seen = row
-        acct = account_row(name, con)
-        if (acct is None or acct[3] or acct[4] != version or now - last_seen > idle_seconds()
-                or now - created > ABSOLUTE_SECONDS):
-            con.execute("delete from web_session where token_hash = ?", (_h(token),))
-            return None
-        if now - last_seen > TOUCH_SECONDS:
-            con.execute("update web_session set last_seen = ? where token_hash = ?", (now, _h(token)))
-        return User(name, acct[1], acct[2]), via
+        if row[1] == "pending":
+            return "pending" if row[2] >= now - CODE_SECONDS else None
+        return "active" if _live(con, row[0], now) is not None else None
     finally:
         con.close()
 
@@ -150,6 +187,16 @@ def end(token: str | None) -> None:
         con = connect()
         try:
             con.execute("delete from web_session where token_hash = ?", (_h(token),))
+        finally:
+            con.close()
+
+
+def end_id(sid: str | None) -> None:
+    """End the session started with this id, pending or active: its code and its token are dead from now."""
+    if sid:
+        con = connect()
+        try:
+            con.execute("delete from web_session where sid = ?", (sid,))
         finally:
             con.close()
 

@@ -4,9 +4,15 @@ Accounts and the audit trail are not in the analytics DuckDB file: that file is 
 and DuckDB allows one writing process, while several server processes and ``python -m jinguo users`` write
 at the same time. SQLite handles that with its own locking (WAL, ``BEGIN IMMEDIATE``).
 
-The file is created 0600 and its folder, when this module creates it, 0700. Every change of an account's
-role, province, password or state bumps its ``session_version``, which ends its open sessions at their next
-rerun (see :mod:`jinguo.auth.sessions`).
+The file is created 0600 and its folder, when this module creates it, 0700, whatever the umask. Once the
+file exists nothing here opens it except SQLite: on POSIX, closing *any* descriptor a process holds on a
+database file drops every lock that process holds on it, SQLite's own included (taken by other threads'
+connections), and concurrent writers then corrupt the file. So the file is made once, empty and private,
+before the first connection to it (under a process lock, so no thread of this process is connected to it
+then); an older, wider file is tightened by path (``chmod`` takes no descriptor).
+
+Every change of an account's role, province, password or state bumps its ``session_version``, which ends
+its open sessions at their next rerun (see :mod:`jinguo.auth.sessions`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from jinguo.access import ROLES, User
 from jinguo.paths import DATA_DIR
 
 PH = PasswordHasher()
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _BASE = """
 create table if not exists account (
@@ -68,6 +74,10 @@ create table if not exists web_session (
 create index if not exists web_session_name on web_session(name);
 create table if not exists meta (key text primary key, value text not null);
 """
+_V3 = """
+alter table web_session add column sid text;  -- the session's id, known to the tab that started it
+create unique index if not exists web_session_sid on web_session(sid);
+"""
 
 
 class AuthError(Exception):
@@ -87,13 +97,39 @@ _mlock = threading.Lock()
 
 
 def _create_private(path: Path) -> None:
-    """Make the folder (0700 when we create it) and an empty file 0600 before SQLite opens it."""
+    """Make the folder (0700 when we create it) and the file, empty and 0600, if it does not exist yet.
+
+    Called under ``_mlock`` before any connection: the descriptor opened here is on a file no connection
+    of this process can be on yet (it did not exist, and every thread of this process waits for the lock
+    before connecting), so closing it drops no SQLite lock. Other processes' locks are theirs alone."""
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
-        os.chmod(path, 0o600)   # an older file created world-readable
+        try:
+            path.parent.mkdir(parents=True, mode=0o700)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(path.parent, 0o700)     # exactly 0700, whatever the umask
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:   # another process made it first
+        return
+    try:
+        os.fchmod(fd, 0o600)                 # exactly 0600, whatever the umask
+    finally:
+        os.close(fd)
+
+
+def _tighten(path: Path) -> None:
+    """An older file (and its WAL and shared-memory files) created world-readable: made 0600, by path."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(p, 0o600)
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -129,7 +165,12 @@ def _migrate(con: sqlite3.Connection) -> None:
             con.execute("update account set email = nullif(lower(trim(email)), '') where email is not null")
             con.execute("create unique index if not exists account_email_ci on account(lower(email))")
             con.execute("insert or ignore into meta values ('key', ?)", (secrets.token_hex(32),))
-            con.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        if con.execute("pragma user_version").fetchone()[0] < 3:
+            cols = {r[1] for r in con.execute("pragma table_info(web_session)")}
+            for stmt in _V3.split(";"):
+                if stmt.strip() and not ("add column sid" in stmt and "sid" in cols):
+                    con.execute(stmt)
+        con.execute(f"pragma user_version = {SCHEMA_VERSION}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -137,15 +178,22 @@ def _migrate(con: sqlite3.Connection) -> None:
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), the schema migrated once per process."""
+    """A connection in autocommit mode (transactions are explicit), the schema migrated when behind: on a
+    process's first connection, and again whenever the file's version is older than this code's (a backup
+    from before an upgrade restored under running servers).
+
+    The file is created (private) before the first connection to it and never opened here otherwise."""
     path = Path(path or accounts_path())
-    _create_private(path)
+    key = str(path.resolve())
+    with _mlock:   # a thread that finds the file here finds it whole, its maker's descriptor closed
+        if not path.exists():
+            _create_private(path)
     con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     con.execute("pragma busy_timeout = 30000")
     con.execute("pragma journal_mode=wal")
-    key = str(path.resolve())
-    if key not in _migrated:
+    if key not in _migrated or con.execute("pragma user_version").fetchone()[0] < SCHEMA_VERSION:
         with _mlock:
+            _tighten(path)
             _migrate(con)
             _migrated.add(key)
     return con

@@ -2,12 +2,14 @@
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, ROOT, Server, settle
+from tests.browser.conftest import PASSWORD, ROOT, Server, settle, sign_in
 
 
 @pytest.fixture()
@@ -84,3 +86,74 @@ def test_the_public_map_keeps_its_own_url(page, cookie_server):
     settle(page)
     assert page.get_by_text("Page not found").count() == 0
     page.get_by_role("heading", name="妈咪小屋地图").wait_for(timeout=20_000)
+
+
+def _session_cookie(context, present=True, timeout_s=30):
+    """The browser's session cookie, waited for (present=True) or waited out (present=False)."""
+    for _ in range(timeout_s * 5):
+        found = [c for c in context.cookies() if c["name"] == "jinguo_session"]
+        if bool(found) == present:
+            return found[0] if found else None
+        time.sleep(0.2)
+    raise AssertionError("the session cookie was " + ("never set" if present else "never cleared"))
+
+
+def _open_with_cookie(browser, url, value):
+    """A fresh browser (nothing shared with the first) holding only a copied cookie value."""
+    ctx = browser.new_context()
+    ctx.add_cookies([{"name": "jinguo_session", "value": value, "url": url, "httpOnly": True,
+                      "sameSite": "Strict"}])
+    tab = ctx.new_page()
+    tab.goto(url + "/overview")
+    settle(tab)
+    return ctx, tab
+
+
+def _who(tab):
+    """'nat' when the settled page says nat is signed in, None when it asks for sign-in."""
+    prompt = tab.locator('[data-testid="stMain"]').get_by_text("此页需要登录", exact=False)
+    signed = tab.locator('[data-testid="stSidebar"]').get_by_text("已登录：nat", exact=False)
+    prompt.or_(signed).first.wait_for(timeout=20_000)
+    return "nat" if signed.count() else None
+
+
+def test_sign_out_in_the_same_tab_ends_the_lasting_session(page, browser, cookie_server):
+    """Issue 21: password sign-in, then 退出登录 in the same tab with no reload in between. The session behind
+    the cookie ends on the server (the old cookie value signs no other browser in), the cookie is cleared in
+    this browser, and a reload stays signed out."""
+    page.goto(cookie_server.url + "/overview")
+    settle(page)
+    sign_in(page, "nat")
+    side = page.locator('[data-testid="stSidebar"]')
+    side.get_by_text("已登录：nat", exact=False).wait_for(timeout=20_000)
+    value = _session_cookie(page.context)["value"]
+
+    # Control: before sign-out, that cookie value alone signs a fresh browser in (a second tab of the sign-in).
+    other, other_tab = _open_with_cookie(browser, cookie_server.url, value)
+    assert _who(other_tab) == "nat"
+
+    side.get_by_role("button", name="退出登录").click()
+    side.get_by_text("登录", exact=True).first.wait_for(timeout=20_000)   # the sign-in form is back
+    settle(page)
+
+    # (b) The old cookie value, in a browser that shares nothing with this one, no longer signs in.
+    third, third_tab = _open_with_cookie(browser, cookie_server.url, value)
+    assert _who(third_tab) is None, "the old cookie still signs in after sign-out"
+    third.close()
+    # The browser that was signed in with it is signed out at its next load.
+    other_tab.reload()
+    settle(other_tab)
+    assert _who(other_tab) is None
+    other.close()
+
+    # The cookie is cleared in this browser, and (a) a reload stays signed out.
+    assert _session_cookie(page.context, present=False) is None
+    page.reload()
+    settle(page)
+    assert _who(page) is None
+    con = sqlite3.connect(cookie_server.accounts)
+    try:
+        assert con.execute("select user_name from audit_log where action = 'sign_out'").fetchall() == [("nat",)]
+        assert con.execute("select count(*) from web_session where name = 'nat'").fetchone() == (0,)
+    finally:
+        con.close()
