@@ -1,7 +1,7 @@
 """巾帼看板: entry point. ``streamlit run app.py`` (or ``make run``, which serves it through serve.py so the
 sign-in cookie routes exist).
 
-Page scripts live in ``views/``, not ``pages/``: with ``st.navigation`` a folder
+Page scripts live in ``app_pages/``, not ``pages/``: with ``st.navigation`` a folder
 named ``pages/`` is still auto-discovered, and a deep link on a fresh server
 would run the page without this frame (see README).
 
@@ -14,16 +14,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from jinguo import access, data, i18n, signin, ui
-from jinguo.db import DatabaseMissing, db_key
-from jinguo.pages import PAGES
+from jinguo.auth import access
 from jinguo.serve.runlog import note_run
+from jinguo.store.db import DatabaseMissing, db_key
+from jinguo.text import i18n
+from jinguo.web import data, frame, signin
+from jinguo.web.pages import PAGES
 
 note_run()  # a line per script run when $JINGUO_RUN_LOG is set (load tests count reruns); else nothing
 st.set_page_config(page_title="巾帼看板 Jinguo Board", page_icon="🌸", layout="wide")
 
-ui.init_from_url()
-lg = ui.lang()
+frame.init_from_url()
+lg = frame.lang()
 
 try:
     db_key()
@@ -55,7 +57,7 @@ for spec in specs:
 nav = st.navigation(groups, position="hidden" if user.role == "public" else "sidebar")
 if nav.url_path == "":
     nav.run()   # the root only sends the reader on: draw nothing (and report nothing) in a run cut short
-ui.sidebar_filters()
+frame.sidebar_filters()
 signin.account_box()
 signin.handoff()
 spec = by_url.get(nav.url_path)

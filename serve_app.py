@@ -8,7 +8,7 @@ import os
 
 import streamlit as st
 
-from jinguo.session_routes import ROUTES
+from jinguo.web.routes import ROUTES
 
-os.environ["JINGUO_SESSION_ROUTES"] = "1"   # tells jinguo.signin that the cookie routes exist
+os.environ["JINGUO_SESSION_ROUTES"] = "1"   # tells jinguo.web.signin that the cookie routes exist
 app = st.App("app.py", routes=ROUTES)

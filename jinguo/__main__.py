@@ -11,12 +11,14 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from jinguo.store.build import build
+from jinguo.store.registers import Busy, RegistersError
+from jinguo.store.sources import BuildError
+from jinguo.store.stale import is_stale
+from jinguo.text import i18n
+
 
 def _build(args) -> int:
-    from jinguo import i18n
-    from jinguo.build import BuildError, build, is_stale
-    from jinguo.ingest.registers import Busy, RegistersError
-
     if args.if_stale and not is_stale(args.db):
         print(f"up to date: {args.db or 'data/jinguo.duckdb'}")
         return 0
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=_build)
 
     # Subcommands of other modules register themselves (import, users, serve, brief).
-    for mod in ("ingest.cli", "auth", "serve", "brief"):
+    for mod in ("ingest.cli", "auth.cli", "serve", "brief.cli"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
 

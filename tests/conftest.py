@@ -124,7 +124,7 @@ def empty_registers(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     """The real build at scale 1 from the committed data files, in a temp folder."""
-    from jinguo.build import build
+    from jinguo.store.build import build
 
     path = tmp_path_factory.mktemp("built") / "jinguo.duckdb"
     with empty_registers(tmp_path_factory):

@@ -12,9 +12,11 @@ import pypdf
 import pytest
 from pptx import Presentation
 
-from jinguo import brief, db, views
 from jinguo.__main__ import main
-from jinguo.state import Filters
+from jinguo.brief import compose
+from jinguo.store import db
+from jinguo.views import model
+from jinguo.views.state import Filters
 
 HAS_CHROMIUM = Path("/usr/bin/chromium").is_file() or shutil.which("chromium") is not None
 SHANDONG = Filters(("370000",), 2022, 2023, all_provinces=False)
@@ -56,7 +58,7 @@ def pdf_pages(data: bytes) -> list[str]:
 @pytest.fixture(scope="module")
 def tiny_q(tiny_db):
     con = db.connect(tiny_db)
-    yield views.runner(con)
+    yield model.runner(con)
     con.close()
 
 
@@ -65,7 +67,7 @@ def overview_files(tiny_q):
     """Shandong's overview, 2022-2023, in Chinese, charts rendered by kaleido in Chromium."""
     if not HAS_CHROMIUM:
         pytest.skip("chromium not installed (make system-deps)")
-    return {k: brief.build(tiny_q, "overview", SHANDONG, "zh", k) for k in brief.FORMATS}
+    return {k: compose.build(tiny_q, "overview", SHANDONG, "zh", k) for k in compose.FORMATS}
 
 
 def test_overview_pptx_has_shandongs_numbers_pictures_and_sources(overview_files):
@@ -109,7 +111,7 @@ def test_overview_pdf_has_the_same_numbers_chinese_text_and_embedded_fonts(overv
 
 def test_matchmaking_briefing_has_the_pages_totals_and_its_table(tiny_q):
     """Shandong 2023: events e1 + e2 = 2, 100 + 300 participants, 10 + 60 pairs, 2 x 70 / 400 = 35 %."""
-    slides = pptx_slides(brief.build(tiny_q, "matchmaking", SHANDONG, "zh", "pptx", pictures=stub_pictures))
+    slides = pptx_slides(compose.build(tiny_q, "matchmaking", SHANDONG, "zh", "pptx", pictures=stub_pictures))
     kpis = slides[1]
     for row in ("活动场次 | 2 |", "参与职工 | 400 |", "牵手对数 | 70 |", "牵手率 | 35.0% |"):
         assert row in kpis
@@ -119,7 +121,7 @@ def test_matchmaking_briefing_has_the_pages_totals_and_its_table(tiny_q):
 
 def test_mother_room_briefing_counts_rooms_and_coverage(tiny_q):
     """Shandong has r1 (public, digital, navigable), r2 (internal workplace room, digital), r3 (a bus)."""
-    slides = pptx_slides(brief.build(tiny_q, "mother_rooms", SHANDONG, "zh", "pptx", pictures=stub_pictures))
+    slides = pptx_slides(compose.build(tiny_q, "mother_rooms", SHANDONG, "zh", "pptx", pictures=stub_pictures))
     kpis = slides[1]
     assert "小屋数 | 3家 | — | 报告+演示" in kpis and "数字化管理 | 2家" in kpis and "可线上导航 | 1家" in kpis
     cover = next(s for s in slides if "覆盖情况" in s.splitlines()[0])
@@ -128,7 +130,7 @@ def test_mother_room_briefing_counts_rooms_and_coverage(tiny_q):
 
 def test_studio_briefing_in_english(tiny_q):
     """Studios founded by 2023 in Shandong: s1 (provincial) and s2 (national); the list names both."""
-    slides = pptx_slides(brief.build(tiny_q, "studios", SHANDONG, "en", "pptx", pictures=stub_pictures))
+    slides = pptx_slides(compose.build(tiny_q, "studios", SHANDONG, "en", "pptx", pictures=stub_pictures))
     assert slides[0].startswith("Innovation studios briefing")
     kpis = slides[1]
     assert "Studios in all | 2 |" in kpis and "National | 1 |" in kpis and "Provincial | 1 |" in kpis
@@ -139,7 +141,7 @@ def test_studio_briefing_in_english(tiny_q):
 
 def test_national_summary_names_the_province_with_the_most(tiny_q):
     nat = Filters(("110000", "370000"), 2022, 2023)
-    slides = pptx_slides(brief.build(tiny_q, "explorer", nat, "en", "pptx", pictures=stub_pictures,
+    slides = pptx_slides(compose.build(tiny_q, "explorer", nat, "en", "pptx", pictures=stub_pictures,
                                      ind="flow_a", view="table"))
     summary = next(s for s in slides if s.startswith("Summary"))
     # flow_a 2023: 85 nationally, up from 45 (+88.9 %); Beijing has the most, 60

@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from jinguo import build as buildmod
-from jinguo.db import query
+from jinguo.store import build, sources
+from jinguo.store.db import query
 
 ORIG = ["reported", "demo", "imported"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def _digest(path: Path) -> str:
 
 
 def test_two_builds_give_identical_tables(built_db, tmp_path):
-    second = buildmod.build(tmp_path / "again.duckdb", scale=1.0)
+    second = build.build(tmp_path / "again.duckdb", scale=1.0)
     assert _digest(second) == _digest(built_db)
 
 
@@ -140,9 +140,9 @@ def test_a_malformed_row_fails_the_build_and_keeps_the_old_database(tmp_path, mo
     fields = lines[3].split(",")
     lines[3] = ",".join(fields[:6] + ["约12.3万"] + fields[7:])  # a value as a person might type it
     facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(buildmod, "DATA_DIR", data)
-    with pytest.raises(buildmod.BuildError) as err:
-        buildmod.build(target)
+    monkeypatch.setattr(sources, "DATA_DIR", data)
+    with pytest.raises(sources.BuildError) as err:
+        build.build(target)
     assert "reported_facts.csv, row 4" in str(err.value)
     assert target.read_bytes() == b"previous database"
     assert not list(tmp_path.glob("db.duckdb.*"))  # no temp file left behind
@@ -177,8 +177,8 @@ def test_a_wrong_driver_catalogue_or_scope_fails_the_build_with_its_file(tmp_pat
     before = path.read_text(encoding="utf-8")
     path.write_text(edit(before), encoding="utf-8")
     assert path.read_text(encoding="utf-8") != before
-    monkeypatch.setattr(buildmod, "DATA_DIR", data)
-    with pytest.raises(buildmod.BuildError) as err:
-        buildmod.build(tmp_path / "db.duckdb")
+    monkeypatch.setattr(sources, "DATA_DIR", data)
+    with pytest.raises(sources.BuildError) as err:
+        build.build(tmp_path / "db.duckdb")
     assert Path(file).name in str(err.value) and message in str(err.value)
     assert not (tmp_path / "db.duckdb").exists()

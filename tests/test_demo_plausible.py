@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jinguo.db import query
+from jinguo.store.db import query
 
 ROOT = Path(__file__).resolve().parents[1]
 ORIG = ["reported", "demo", "imported"]

@@ -6,7 +6,7 @@ import pytest
 
 from tests.util import no_exception, open_app, plain
 
-PAGE = "views/explorer.py"
+PAGE = "app_pages/explorer.py"
 ONE_PER_THEME = ["mm_match_rate", "mr_rooms", "in_patents", "cc_children", "rt_proposals", "og_members",
                  "pc_served", "sk_women_tech_share"]
 

@@ -6,7 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jinguo import extract, state
+from jinguo.text import extract
+from jinguo.views import state
 
 PROVS = ("110000", "370000", "440000")
 

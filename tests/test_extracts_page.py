@@ -2,13 +2,14 @@
 
 import pytest
 
-from jinguo import catalog, extract
+from jinguo.text import extract
+from jinguo.views import extracts
 from tests.util import SHANDONG, no_exception, open_app
 
-PAGE = "views/extracts.py"
+PAGE = "app_pages/extracts.py"
 
 
-@pytest.mark.parametrize("key", [e.key for e in catalog.EXTRACTS])
+@pytest.mark.parametrize("key", [e.key for e in extracts.EXTRACTS])
 def test_every_extract_opens_with_an_origin_column(app_db, key):
     at = open_app(PAGE, params={"ext": key, "years": "2023-2023"})
     no_exception(at)
@@ -25,11 +26,11 @@ def test_a_province_viewer_gets_only_their_provinces_detail_rows(app_db):
 
 
 def test_csv_of_a_filtered_extract_opens_as_chinese(built):
-    from jinguo import sql
-    from jinguo.state import Filters
+    from jinguo.store import sql
+    from jinguo.views.state import Filters
 
     f = Filters(("410000",), 2023, 2023)
-    e = next(x for x in catalog.EXTRACTS if x.key == "mother_rooms")
+    e = next(x for x in extracts.EXTRACTS if x.key == "mother_rooms")
     df = sql.run(built, e.query, sql.Scope(), **e.params(f, 100, []))
     raw = extract.to_csv_bytes(df, {"origin": "数据来源"})
     text = raw.decode("utf-8-sig")

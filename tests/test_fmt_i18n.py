@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from jinguo import fmt, i18n
+from jinguo.text import fmt, i18n
 
 
 @pytest.mark.parametrize("value, text", [
@@ -76,7 +76,7 @@ def test_topic_files_are_merged_and_a_key_defined_twice_is_refused(tmp_path, mon
 def test_a_stored_year_range_is_kept_inside_the_years_the_data_has():
     """The slider's stored range is clamped to the bounds (a public reader's fallback year would else
     crash the slider after sign-in); garbage or a range wholly outside gives every year."""
-    from jinguo.ui import _clamp_years
+    from jinguo.web.frame import _clamp_years
 
     assert _clamp_years((2026, 2026), (2019, 2024)) == (2019, 2024)
     assert _clamp_years((2020, 2030), (2019, 2024)) == (2020, 2024)

@@ -54,7 +54,7 @@ def texts(at):
 
 def test_sheet_chooser_plan_and_confirm(live):
     """Two data sheets: the first is read (plan: add 1); choosing 2024年 plans 2 and confirming stores 2."""
-    at = open_app("views/import_data.py", user=SD_OFFICER)
+    at = open_app("app_pages/import_data.py", user=SD_OFFICER)
     data = workbook({"填表说明": [["请每个小屋填一行"]], "2023年": [HEAD, row(1)], "2024年": [HEAD, row(2), row(3)]})
     upload(at, "rooms.xlsx", data)
     chooser = next(s for s in at.selectbox if s.label == "工作表")
@@ -79,7 +79,7 @@ def test_sheet_chooser_plan_and_confirm(live):
 def test_an_unknown_column_is_mapped_by_hand_and_remembered(live):
     """小屋编号 is not a known header: the page says 编号 is missing, shows the first rows and which header became
     which field, offers a field for 小屋编号; saved, the file validates and the mapping is kept for 370000."""
-    at = open_app("views/import_data.py", user=SD_OFFICER)
+    at = open_app("app_pages/import_data.py", user=SD_OFFICER)
     upload(at, "rooms.xlsx", workbook({"小屋": [["小屋编号", *HEAD[1:]], row(7)]}))
     assert "缺少" in at.error[0].value or "编号" in at.error[0].value
     mapped = at.dataframe[0].value

@@ -2,13 +2,13 @@
 
 import pytest
 
-from jinguo import i18n
+from jinguo.text import i18n
 from tests.util import ADMIN, NATIONAL, SD_OFFICER, SHANDONG, no_exception, open_app
 
 
 @pytest.mark.parametrize("user", [SD_OFFICER, ADMIN])
 def test_officers_and_admins_get_the_uploader_and_templates(app_db, user):
-    at = open_app("views/import_data.py", user=user)
+    at = open_app("app_pages/import_data.py", user=user)
     no_exception(at)
     assert at.title[0].value == "数据导入"
     assert len(at.get("file_uploader")) == 1
@@ -20,7 +20,7 @@ def test_viewers_and_the_public_cannot_reach_it(app_db, user):
     """The page's URL exists for everyone (a shared link lands), but the frame stops a reader who may not
     import before the page runs: no uploader, no template, only why (and, signed out, the sign-in form)."""
     at = open_app(user=user)
-    at.switch_page("views/import_data.py")
+    at.switch_page("app_pages/import_data.py")
     at.run()
     assert not at.exception
     assert not at.get("file_uploader") and not at.download_button

@@ -81,7 +81,7 @@ def test_the_cli_refuses_another_provinces_id(db, tmp_path, dataset):
 def test_the_page_refuses_another_provinces_id(db, dataset):
     gid, row_before = guangdong(db, dataset)
     before = snapshot(db)
-    at = open_app("views/import_data.py", user=SD_OFFICER)
+    at = open_app("app_pages/import_data.py", user=SD_OFFICER)
     at.selectbox(key="imp_ds").set_value(dataset).run()
     data = (HEADS[dataset] + ROWS[dataset].format(id=gid)).encode()
     at.file_uploader(key="imp_file").set_value((f"{dataset}.csv", data, "text/csv")).run()
@@ -119,8 +119,8 @@ def test_the_rejects_report_neutralises_formula_cells(db, tmp_path):
 
 
 def test_a_report_checked_before_another_province_took_the_id_is_refused_at_load(db, tmp_path):
-    from jinguo.ingest import registers
-    from jinguo.ingest.store import load
+    from jinguo.ingest.load import load
+    from jinguo.store import registers
 
     row = ROWS["mother_rooms"].format(id="R99RACE1")
     con = duckdb.connect(str(db), read_only=True)

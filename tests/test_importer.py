@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from jinguo import ingest
-from jinguo.access import User
+from jinguo.auth.access import User
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAD = "编号,名称,所在区县,地址,经度,纬度,类型,可上锁,开放时间,关闭时间,启用日期\n"

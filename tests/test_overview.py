@@ -4,10 +4,10 @@ import json
 
 import pandas as pd
 
-from jinguo import charts
+from jinguo.views import charts
 from tests.util import no_exception, open_app, plain
 
-PAGE = "views/overview.py"
+PAGE = "app_pages/overview.py"
 
 
 def figures(at):

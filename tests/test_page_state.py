@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinguo.state import PageParams
+from jinguo.views.state import PageParams
 from tests.util import no_exception, open_app
 
 
@@ -26,7 +26,7 @@ def test_page_param_set_writes_a_value_and_removes_the_default():
 
 
 def test_the_outputs_fragment_changes_what_the_briefing_will_show(app_db):
-    at = open_app("views/studios.py")
+    at = open_app("app_pages/studios.py")
     no_exception(at)
     assert at.session_state["_brief_params_studios"] == {"measure": "trainees", "per_studio": False}
     at.segmented_control(key="st_measure").set_value("patents").run()

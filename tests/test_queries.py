@@ -1,4 +1,4 @@
-"""Every named query (enumerated from jinguo.sql's loader) run on the hand-made database of
+"""Every named query (enumerated from jinguo.store.sql's loader) run on the hand-made database of
 conftest.make_tiny, with answers worked out by hand from its rows."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jinguo import sql
-from jinguo.db import query
+from jinguo.store import sql
+from jinguo.store.db import query
 
 BOTH = ["110000", "370000"]
 ORIG = ["reported", "demo", "imported"]

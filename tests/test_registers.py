@@ -16,10 +16,12 @@ import duckdb
 import pytest
 
 from jinguo import ingest
-from jinguo.access import User
-from jinguo.build import build, build_info, is_stale, registers_digest
-from jinguo.ingest import ops, registers
-from jinguo.pages import PAGES
+from jinguo.auth.access import User
+from jinguo.ingest import ops
+from jinguo.store import registers
+from jinguo.store.build import build
+from jinguo.store.stale import build_info, is_stale, registers_digest
+from jinguo.web.pages import PAGES
 from tests.util import ADMIN, SD_OFFICER, no_exception, open_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +110,7 @@ def test_a_2025_import_reaches_the_rollups_the_derived_stocks_and_the_year_slide
     rooms = dict(q(db, "select year, value from indicator_value where indicator_code = 'mr_rooms' "
                        "and region_code = '370100' and year >= 2024"))
     assert rooms[2025] == rooms[2024] > 0
-    from jinguo.db import query
+    from jinguo.store.db import query
 
     con = duckdb.connect(str(db), read_only=True)
     prov = query(con, "years_available")
@@ -172,7 +174,7 @@ def test_a_build_during_an_import_waits_for_it_and_keeps_it(db, tmp_path):
 
     def do_import():
         try:
-            from jinguo.ingest.store import load
+            from jinguo.ingest.load import load
 
             load(rep, db, "r.csv", "sha", "sd_officer", on_copy=hold)
         except Exception as e:  # noqa: BLE001
@@ -217,7 +219,7 @@ def test_a_build_that_cannot_get_the_lock_stops_with_a_clear_message(db, tmp_pat
 KILL_SCRIPT = """
 import sys, time
 from pathlib import Path
-from jinguo.build import build
+from jinguo.store.build import build
 def pause(tmp):
     print("REPLAYING", flush=True)
     time.sleep(120)
@@ -290,14 +292,14 @@ def test_the_import_page_lists_the_provinces_imports_and_an_admin_reverts_there(
     monkeypatch.setenv("JINGUO_DB", str(db))
     ingest.run_import("mother_rooms", write(tmp_path, "r.csv", ROOM_HEAD + ROOM), db=db, user=SD_OFFICER)
     gd = User("gd_officer", "data_officer", "440000")
-    at = open_app("views/import_data.py", user=gd)
+    at = open_app("app_pages/import_data.py", user=gd)
     no_exception(at)
     assert [i.value for i in at.info] == ["还没有导入记录。"]          # Shandong's import is not Guangdong's
-    at = open_app("views/import_data.py", user=SD_OFFICER)
+    at = open_app("app_pages/import_data.py", user=SD_OFFICER)
     table = at.dataframe[0].value
     assert table[["导入人", "文件", "行数", "新增"]].values.tolist() == [["sd_officer", "r.csv", 1, 1]]
     assert not [b for b in at.button if b.key == "imp_revert_go"]     # officers cannot revert
-    at = open_app("views/import_data.py", user=ADMIN)
+    at = open_app("app_pages/import_data.py", user=ADMIN)
     at.button(key="imp_revert_go").click().run()
     no_exception(at)
     assert [s.value for s in at.success] == ["已撤销，数据已恢复到这次导入之前。"]

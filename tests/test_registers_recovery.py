@@ -14,8 +14,10 @@ import pytest
 
 from jinguo import auth, ingest
 from jinguo.__main__ import main
-from jinguo.build import build, is_stale
-from jinguo.ingest import ops, registers
+from jinguo.ingest import ops
+from jinguo.store import registers
+from jinguo.store.build import build
+from jinguo.store.stale import is_stale
 from tests.test_registers import EV_HEAD, ROOM, ROOM_HEAD, digest, q, write
 from tests.util import ADMIN, no_exception, open_app
 
@@ -317,12 +319,12 @@ def test_the_import_page_says_the_manifest_needs_recovering_instead_of_no_import
     monkeypatch.setenv("JINGUO_DB", str(db))
     ingest.run_import("mother_rooms", write(tmp_path, "a.csv", ROOM_HEAD + ROOM), db=db)
     manifest_file().unlink()
-    at = open_app("views/import_data.py", user=ADMIN, params={"lang": "en"})
+    at = open_app("app_pages/import_data.py", user=ADMIN, params={"lang": "en"})
     no_exception(at)
     assert not [i for i in at.info if "No imports yet" in i.value]
     (err,) = [e.value for e in at.error]
     assert "is missing" in err and "python -m jinguo imports recover" in err
-    at = open_app("views/import_data.py", user=ADMIN)
+    at = open_app("app_pages/import_data.py", user=ADMIN)
     assert "python -m jinguo imports recover" in at.error[0].value and "登记索引" in at.error[0].value
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from jinguo import sql
-from jinguo.db import query
+from jinguo.store import sql
+from jinguo.store.db import query
 
 ALL = ["110000", "370000"]
 ORIG = ["reported", "demo", "imported"]

@@ -7,10 +7,12 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from jinguo import coords, rooms, sql
-from jinguo.access import scope_for
-from jinguo.db import query
-from jinguo.safe import md_escape
+from jinguo.auth.access import scope_for
+from jinguo.geo import coords, locate
+from jinguo.store import sql
+from jinguo.store.db import query
+from jinguo.views import decks, rooms
+from jinguo.web.escape import md_escape
 from tests.conftest import SCHEMA
 
 R = 6371008.8
@@ -130,12 +132,12 @@ def test_grid_counts_rooms_per_cell(rcon):
 def test_locate_by_point_and_by_address():
     regions = {"410303": (112.43, 34.66, "西工区"), "410300": (112.45, 34.62, "洛阳市"),
                "410000": (113.6, 34.7, "河南省")}
-    assert rooms.locate("112.45,34.62", "gcj02", regions) == (112.45, 34.62, "point")
-    lon, lat, how = rooms.locate("34.62,112.45", "wgs84", regions)
+    assert locate.locate("112.45,34.62", "gcj02", regions) == (112.45, 34.62, "point")
+    lon, lat, how = locate.locate("34.62,112.45", "wgs84", regions)
     assert how == "point_swapped" and 0 < coords.haversine_m(112.45, 34.62, lon, lat) < 1000
-    assert rooms.locate("河南省洛阳市西工区中州路", "gcj02", regions) == (112.43, 34.66, "address:西工区")
-    with pytest.raises(rooms.LocateError):
-        rooms.locate("火星基地", "gcj02", regions)
+    assert locate.locate("河南省洛阳市西工区中州路", "gcj02", regions) == (112.43, 34.66, "address:西工区")
+    with pytest.raises(locate.LocateError):
+        locate.locate("火星基地", "gcj02", regions)
 
 
 def test_national_map_payload_is_bounded_whatever_the_scale(built):
@@ -148,9 +150,9 @@ def test_national_map_payload_is_bounded_whatever_the_scale(built):
     max_cells = math.ceil((lon1 - lon0) / rooms.GRID_CELL + 1) * math.ceil((lat1 - lat0) / rooms.GRID_CELL + 1)
     assert len(g) <= max_cells
     cells = g.assign(tip="共 99999999 家").to_dict("records")
-    deck = rooms.build_deck(None, cells, None, (105, 35, 3))
-    size = rooms.payload_bytes(deck)
-    per_cell = (size - rooms.payload_bytes(rooms.build_deck(None, cells[:1], None, (105, 35, 3)))) / max(len(cells) - 1, 1)
+    deck = decks.build_deck(None, cells, None, (105, 35, 3))
+    size = decks.payload_bytes(deck)
+    per_cell = (size - decks.payload_bytes(decks.build_deck(None, cells[:1], None, (105, 35, 3)))) / max(len(cells) - 1, 1)
     ceiling = size + per_cell * (max_cells - len(cells))
     assert size < 5_000_000 and ceiling < 5_000_000, (size, ceiling)
     layers = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
@@ -158,13 +160,13 @@ def test_national_map_payload_is_bounded_whatever_the_scale(built):
 
 
 def test_city_zoom_draws_the_citys_district_borders():
-    deck = json.loads(rooms.build_deck(None, None, "410000", (112.43, 34.66, 11.5), city="410300").to_json())
+    deck = json.loads(decks.build_deck(None, None, "410000", (112.43, 34.66, 11.5), city="410300").to_json())
     layers = {layer["id"]: layer for layer in deck["layers"]}
     assert layers["districts"]["@@type"] == "PathLayer"
     # Luoyang's 14 districts and counties: at least one ring each, all within the city's box
     rings = layers["districts"]["data"]
     assert len(rings) >= 14 and all(111.0 < x < 113.0 and 33.5 < y < 35.1 for r in rings for x, y in r["path"])
-    plain = json.loads(rooms.build_deck(None, None, "410000", (112.43, 34.66, 11.5)).to_json())
+    plain = json.loads(decks.build_deck(None, None, "410000", (112.43, 34.66, 11.5)).to_json())
     assert "districts" not in {layer["id"] for layer in plain["layers"]}
 
 
@@ -202,7 +204,7 @@ def test_markdown_escaping_neutralises_links_images_and_html():
 
 
 def test_days_distance_and_service_area_labels():
-    from jinguo.i18n import t
+    from jinguo.text.i18n import t
     zh = lambda k, **kw: t(k, "zh", **kw)  # noqa: E731
     en = lambda k, **kw: t(k, "en", **kw)  # noqa: E731
     assert [rooms.days_label(d, zh) for d in ("1234567", "12345", "67", "135")] == [
@@ -217,17 +219,17 @@ def test_bus_service_gives_each_bus_its_district_and_neighbours():
     """Demo buses: home district first, then the nearest districts of the same city; bus hours."""
     import pandas as pd
 
-    from jinguo import room_demo
+    from jinguo.demo import buses
 
     ds = pd.DataFrame({"adcode": ["410302", "410303", "410311"], "lon": [112.47, 112.43, 112.60],
                        "lat": [34.68, 34.66, 34.60]})
     df = pd.DataFrame({"room_id": ["a", "b"], "kind": ["mobile_bus", "public"], "city_code": "410300",
                        "district_code": ["410303", "410302"], "open_time": "09:00:00", "close_time": "21:00:00",
                        "open_days": "1234567"})
-    out = room_demo.bus_service(df, {"410300": ds})
+    out = buses.bus_service(df, {"410300": ds})
     area = out.loc[0, "service_area"].split(",")
     # from 西工 (112.43, 34.66): 老城 is 0.045 deg away, 410311 is 0.18 deg away
     assert area[0] == "410303" and area[1] == "410302" and len(area) in (2, 3)
     assert (out.loc[0, "open_time"], out.loc[0, "close_time"], out.loc[0, "open_days"]) in [
-        h for h in room_demo.BUS_HOURS]
+        h for h in buses.BUS_HOURS]
     assert out.loc[1, "service_area"] is None and out.loc[1, "open_time"] == "09:00:00"

@@ -2,10 +2,10 @@
 
 import json
 
-from jinguo.safe import md_escape
+from jinguo.web.escape import md_escape
 from tests.util import no_exception, open_app
 
-PAGE = "views/mother_rooms.py"
+PAGE = "app_pages/mother_rooms.py"
 
 
 def deck_layers(at, i=0):
@@ -114,7 +114,7 @@ def test_room_page_internal_room_is_staff_only_and_hidden_from_the_public(app_db
     at = open_app(user=None, params={"room": rid})
     no_exception(at)
     assert any("找不到编号" in w.value for w in at.warning) and not at.title
-    at = open_app(params={"room": rid, "lang": "en"}, page="views/mother_rooms.py")
+    at = open_app(params={"room": rid, "lang": "en"}, page="app_pages/mother_rooms.py")
     no_exception(at)
     text = "\n".join(m.value for m in at.markdown)
     assert "Staff of this workplace only" in text and md_escape(contact) in text

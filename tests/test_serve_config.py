@@ -68,8 +68,8 @@ def test_moved_commands_say_where_they_went(cmd, tool):
 
 
 def test_runtime_code_never_imports_tools_or_tests():
-    """app.py, views/ and jinguo/ import neither `tools` nor `tests` (not even inside functions)."""
-    files = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "jinguo").rglob("*.py"))]
+    """app.py, app_pages/ and jinguo/ import neither `tools` nor `tests` (not even inside functions)."""
+    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "jinguo").rglob("*.py"))]
     bad = []
     for f in files:
         for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
@@ -98,7 +98,7 @@ def test_every_location_passes_the_readers_address_and_host(tmp_path):
 def test_the_sign_in_client_is_the_readers_address_only_through_loopback(monkeypatch, peer, header, expected):
     from types import SimpleNamespace
 
-    from jinguo import signin
+    from jinguo.web import signin
 
     ctx = SimpleNamespace(ip_address=peer, headers={"X-Real-IP": header} if header else {})
     monkeypatch.setattr(signin, "st", SimpleNamespace(context=ctx))

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from jinguo import access, auth, sql
-from jinguo.db import query
+from jinguo import auth
+from jinguo.auth import access
+from jinguo.store import sql
+from jinguo.store.db import query
+from jinguo.web import downloads
 from tests.util import ADMIN, NATIONAL, SD_OFFICER, SHANDONG, no_exception, open_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +130,7 @@ def test_public_sees_no_internal_pages(app_db):
     no_exception(at)
     assert at.title[0].value == "妈咪小屋地图"  # the public's only page
     assert not at.metric
-    for page in ("views/overview.py", "views/sources.py", "views/admin.py"):
+    for page in ("app_pages/overview.py", "app_pages/sources.py", "app_pages/admin.py"):
         at.switch_page(page)  # registered (the URL exists) but gated before the page runs
         at.run()
         no_exception(at)
@@ -137,8 +140,8 @@ def test_public_sees_no_internal_pages(app_db):
 
 
 @pytest.mark.parametrize("user, page, opens", [
-    (SHANDONG, "views/sources.py", True), (SD_OFFICER, "views/admin.py", False),
-    (NATIONAL, "views/admin.py", False), (ADMIN, "views/admin.py", True),
+    (SHANDONG, "app_pages/sources.py", True), (SD_OFFICER, "app_pages/admin.py", False),
+    (NATIONAL, "app_pages/admin.py", False), (ADMIN, "app_pages/admin.py", True),
 ])
 def test_page_access_by_role(app_db, user, page, opens):
     if not (ROOT / page).exists():
@@ -160,7 +163,7 @@ def test_table_downloads_are_off_in_the_config_streamlit_reads():
 
 
 def test_admin_page_adds_an_account_and_lists_the_audit(app_db):
-    at = open_app("views/admin.py", user=ADMIN)
+    at = open_app("app_pages/admin.py", user=ADMIN)
     no_exception(at)
     form = at.get("form")
     assert form, "no forms on the admin page"
@@ -174,7 +177,7 @@ def test_admin_page_adds_an_account_and_lists_the_audit(app_db):
 
 
 def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
-    at = open_app("views/admin.py", user=SD_OFFICER)   # its URL exists, but the frame stops before the page
+    at = open_app("app_pages/admin.py", user=SD_OFFICER)   # its URL exists, but the frame stops before the page
     no_exception(at)
     assert at.warning[0].value == "你的账号无权打开此页。"
     assert not at.dataframe and not at.get("form") and not at.text_input
@@ -183,10 +186,9 @@ def test_a_data_officer_cannot_run_the_admin_page_even_directly(app_db):
 def test_a_downloaded_extract_is_audited_with_its_filter():
     import pandas as pd
 
-    from jinguo import ui
 
     df = pd.DataFrame({"a": ["洛阳"], "origin": ["demo"]})
-    raw = ui.extract_payload(df, (("a", "地区"),), "csv", "national",
+    raw = downloads.extract_payload(df, (("a", "地区"),), "csv", "national",
                              {"what": "reported_facts", "years": "2020-2023", "rows": 1})
     assert raw.decode("utf-8-sig").splitlines() == ["地区,origin", "洛阳,demo"]
     row = auth.audit_rows(action="extract")[0]
@@ -195,16 +197,16 @@ def test_a_downloaded_extract_is_audited_with_its_filter():
 
 
 def test_download_buttons_make_their_file_only_when_clicked(app_db):
-    at = open_app("views/sources.py")
+    at = open_app("app_pages/sources.py")
     assert all(b.proto.HasField("deferred_file_id") for b in at.download_button)
 
 
 INJECTIONS = ["'; drop table mother_room; --", "370000' or '1'='1", "<script>alert(1)</script>", "${7*7}"]
 
 
-@pytest.mark.parametrize("page", ["views/overview.py", "views/matchmaking.py", "views/studios.py",
-                                  "views/mother_rooms.py", "views/explorer.py", "views/sources.py",
-                                  "views/extracts.py", "views/admin.py"])
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/matchmaking.py", "app_pages/studios.py",
+                                  "app_pages/mother_rooms.py", "app_pages/explorer.py", "app_pages/sources.py",
+                                  "app_pages/extracts.py", "app_pages/admin.py"])
 def test_injection_strings_in_every_text_input_and_url_parameter_reach_no_sql(app_db, built, page):
     params = {k: INJECTIONS[0] for k in ("prov", "years", "origin", "lang", "ov_ind", "ov_prov", "mm_prov",
                                           "ex_ind", "ex_view", "src_q", "src_fact", "mr_q", "mr_near", "mr_prov",
@@ -225,9 +227,9 @@ def test_an_open_session_is_signed_out_at_its_next_rerun_when_the_account_change
     """Disabling an account or changing its role bumps its session version: the open session, signed in
     before the change, loses its rights at its very next rerun (no stale role can still extract)."""
     from jinguo import auth
-    from jinguo.signin import USER_KEY
+    from jinguo.web.signin import USER_KEY
 
-    at = open_app("views/extracts.py", user=NATIONAL)
+    at = open_app("app_pages/extracts.py", user=NATIONAL)
     no_exception(at)
     assert at.session_state[USER_KEY].name == NATIONAL.name
     if change == "disable":

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jinguo import auth
-from jinguo.auth import lockout, store
+from jinguo.auth import accounts, db, lockout
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "correct horse battery"
@@ -32,10 +32,10 @@ def _try(name, password, client="a", t=T0):
 
 
 def _name_failures(name, client="*"):
-    con = store.connect()
+    con = db.connect()
     try:
         row = con.execute("select failures, locked_until from attempt where key = ? and client = ?",
-                          (store.name_key(con, name), client if client == "*" else lockout._client_key(con, client))
+                          (db.name_key(con, name), client if client == "*" else lockout._client_key(con, client))
                           ).fetchone()
         return row or (0, 0)
     finally:
@@ -152,7 +152,7 @@ def test_a_password_typed_into_the_name_field_is_not_audited():
     _try("=cmd|' /C calc'!A0", "x")
     rows = auth.audit_rows(action="sign_in_failed")
     assert [r["user_name"] for r in rows] == ["unknown", "unknown"]
-    con = store.connect()
+    con = db.connect()
     raw = "".join(str(v) for t in ("audit_log", "attempt") for r in con.execute(f"select * from {t}") for v in r)
     con.close()
     assert PW not in raw and "calc" not in raw
@@ -161,7 +161,7 @@ def test_a_password_typed_into_the_name_field_is_not_audited():
 def test_accounts_file_is_created_owner_only(_accounts_db):
     old = os.umask(0o022)
     try:
-        store.connect().close()
+        db.connect().close()
     finally:
         os.umask(old)
     assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
@@ -175,7 +175,7 @@ def test_accounts_file_and_folder_are_private_whatever_the_umask(tmp_path, monke
     monkeypatch.setenv("JINGUO_ACCOUNTS_DB", str(path))
     old = os.umask(umask)
     try:
-        con = store.connect()                    # held open: the WAL files stay while it is
+        con = db.connect()                    # held open: the WAL files stay while it is
         auth.add_user("wu", "admin", PW)
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
         con.close()
@@ -188,11 +188,11 @@ def test_accounts_file_and_folder_are_private_whatever_the_umask(tmp_path, monke
 def test_once_the_file_exists_only_sqlite_opens_it(_accounts_db, monkeypatch):
     """Issue 21: closing any descriptor on the file drops this process's SQLite locks, so after its creation
     nothing but SQLite may open it: connecting again (even in a fresh process) opens no descriptor of ours."""
-    store.connect().close()
+    db.connect().close()
     opened = []
     real = os.open
     monkeypatch.setattr(os, "open", lambda p, *a, **kw: opened.append(str(p)) or real(p, *a, **kw))
-    store._migrated.discard(str(_accounts_db.resolve()))     # as a fresh process would
+    db._migrated.discard(str(_accounts_db.resolve()))     # as a fresh process would
     auth.add_user("qian", "admin", PW)
     auth.list_users()
     assert [p for p in opened if p.startswith(str(_accounts_db))] == []
@@ -201,8 +201,8 @@ def test_once_the_file_exists_only_sqlite_opens_it(_accounts_db, monkeypatch):
 def test_an_existing_world_readable_accounts_file_is_tightened(_accounts_db):
     sqlite3.connect(_accounts_db).close()
     os.chmod(_accounts_db, 0o644)
-    store._migrated.discard(str(_accounts_db.resolve()))
-    store.connect().close()
+    db._migrated.discard(str(_accounts_db.resolve()))
+    db.connect().close()
     assert stat.S_IMODE(_accounts_db.stat().st_mode) == 0o600
 
 
@@ -210,10 +210,11 @@ _CROWD = """
 import json, sys, threading
 from argon2 import PasswordHasher
 from jinguo import auth
-from jinguo.auth import lockout, store
+from jinguo.auth import lockout
+from jinguo.auth import db
 
 # Cheap argon2 settings, so the threads meet in SQLite rather than queue on the hash (64 MiB each by default).
-store.PH = lockout.PH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+db.PH = lockout.PH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 proc, threads, rounds, now = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 clock = auth.Clock(now=lambda: now, sleep=lambda s: None)
 out, gate = [], threading.Barrier(threads)
@@ -248,7 +249,7 @@ def test_four_processes_of_six_threads_guessing_at_once_leave_the_file_whole(_ac
     'locked'; each of the 24 clients has 4 failures (under 5: no client lock); one 'locked' audit row."""
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(store, "PH", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(accounts, "PH", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     auth.add_user("pat", "national_viewer", PW)
     env = {**os.environ, "JINGUO_ACCOUNTS_DB": str(_accounts_db), "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen([sys.executable, "-c", _CROWD, f"p{k}", "6", "4", repr(T0)], env=env, cwd=ROOT,

@@ -5,8 +5,9 @@ neutralised on the admin audit page and in its download."""
 import pytest
 from streamlit.delta_generator import DeltaGenerator
 
-from jinguo import auth, ui
-from jinguo.signin import USER_KEY
+from jinguo import auth
+from jinguo.web import downloads
+from jinguo.web.signin import USER_KEY
 from tests.util import ADMIN, NATIONAL, SHANDONG, no_exception, open_app, sign_in_by_form
 
 PW = "correct horse battery"
@@ -19,7 +20,7 @@ def files(monkeypatch):
     real = DeltaGenerator.download_button
 
     def spy(self, label, data, *a, **kw):
-        if getattr(data, "func", None) is ui.extract_payload:   # the tables' CSV/XLSX buttons (ui.downloads)
+        if getattr(data, "func", None) is downloads.extract_payload:   # the tables' CSV/XLSX buttons (downloads.downloads)
             made.append(data)
         return real(self, label, data, *a, **kw)
 
@@ -28,7 +29,7 @@ def files(monkeypatch):
 
 
 def test_a_province_change_revokes_the_open_session(app_db):
-    at = open_app("views/extracts.py", user=SHANDONG)
+    at = open_app("app_pages/extracts.py", user=SHANDONG)
     no_exception(at)
     assert at.session_state[USER_KEY].province == "370000"
     auth.set_role(SHANDONG.name, "province_viewer", province="440000")
@@ -41,7 +42,7 @@ def test_a_province_change_revokes_the_open_session(app_db):
 
 @pytest.mark.parametrize("change", ["disable", "role", "province"])
 def test_a_download_button_drawn_before_the_change_no_longer_gives_its_file(app_db, files, change):
-    at = open_app("views/extracts.py", user=SHANDONG)
+    at = open_app("app_pages/extracts.py", user=SHANDONG)
     no_exception(at)
     assert files and all(callable(f) for f in files)
     assert files[0]()[:3] == b"\xef\xbb\xbf"                  # before the change: the CSV is made
@@ -64,7 +65,7 @@ def test_a_formula_name_from_a_failed_sign_in_is_neutralised_on_the_audit_page_a
     auth.add_user(bad, "national_viewer", PW)                  # an account name an admin once accepted
     with pytest.raises(auth.AuthError):
         auth.authenticate(bad, "wrong password", auth.Clock(sleep=lambda s: None))
-    at = open_app("views/admin.py", user=ADMIN)
+    at = open_app("app_pages/admin.py", user=ADMIN)
     no_exception(at)
     shown = at.dataframe[-1].value
     assert "'" + bad in set(shown["user_name"]) and bad not in set(shown["user_name"])
@@ -75,7 +76,7 @@ def test_a_formula_name_from_a_failed_sign_in_is_neutralised_on_the_audit_page_a
 
 
 def test_national_viewer_revocation_still_removes_downloads(app_db):
-    at = open_app("views/extracts.py", user=NATIONAL)
+    at = open_app("app_pages/extracts.py", user=NATIONAL)
     assert at.download_button
     auth.set_disabled(NATIONAL.name)
     at.run()
@@ -85,7 +86,7 @@ def test_national_viewer_revocation_still_removes_downloads(app_db):
 def test_a_role_change_landing_during_sign_in_is_not_lost(app_db, monkeypatch):
     """The account changes between the password check and the session's start: the session must not
     keep the old role under the new version; it is revoked at its next rerun."""
-    from jinguo import signin
+    from jinguo.web import signin
 
     auth.add_user("mid", "national_viewer", PW)
     real = auth.authenticate
@@ -111,7 +112,7 @@ def test_the_extract_audit_names_the_provinces_the_role_let_through(app_db, file
     audit row says so (detail 370000), besides the filter asked for (440000,370000) and the file's rows."""
     import json
 
-    at = open_app("views/extracts.py", params={"ext": "matchmaking_events", "prov": "440000,370000"}, user=SHANDONG)
+    at = open_app("app_pages/extracts.py", params={"ext": "matchmaking_events", "prov": "440000,370000"}, user=SHANDONG)
     no_exception(at)
     (click,) = [b for b in files if b.args[4]["what"] == "matchmaking_events"][-1:]   # 下载 CSV of the extract
     sent = click.args[0]
@@ -132,7 +133,7 @@ def test_the_extract_audit_names_the_provinces_the_role_let_through(app_db, file
 def test_applied_scope_by_hand(user, asked, detail, rollup):
     """Detail rows: the role's province only; rollups: every province a signed-in reader may compare; the
     public: no rollups, public rows only (detail 'all' of the public rows)."""
-    from jinguo import access
+    from jinguo.auth import access
 
     got = access.applied_scope(user, asked)
     assert (got["detail_provinces"], got["rollup_provinces"]) == (detail, rollup)

@@ -7,9 +7,10 @@ import threading
 
 import pytest
 
-from jinguo import auth, signin
-from jinguo.access import User
-from jinguo.auth import sessions, store
+from jinguo import auth
+from jinguo.auth import db, sessions
+from jinguo.auth.access import User
+from jinguo.web import signin
 from tests.util import no_exception, open_app, sign_in_by_form
 
 PW = "correct horse battery"
@@ -24,7 +25,7 @@ def nat():
 
 
 def _rows(name="nat"):
-    con = store.connect()
+    con = db.connect()
     try:
         return con.execute("select state from web_session where name = ?", (name,)).fetchall()
     finally:
@@ -100,13 +101,13 @@ def test_sign_out_racing_the_exchange_never_leaves_a_live_session(nat):
 def _version_2_file(path):
     """An accounts file as written before session ids: nat, and a live cookie session of theirs."""
     con = sqlite3.connect(path, isolation_level=None)
-    con.executescript(store._BASE)
-    for stmt in store._V2.split(";"):
+    con.executescript(db._BASE)
+    for stmt in db._V2.split(";"):
         if stmt.strip():
             con.execute(stmt)
     con.execute("insert into meta values ('key', ?)", ("ab" * 32,))
     con.execute("insert into account (name, pw_hash, role, created_at) values ('nat', ?, 'national_viewer', 0)",
-                (store.PH.hash(PW),))
+                (db.PH.hash(PW),))
     con.execute("insert into web_session values (?, 'nat', 0, 'password', 'active', ?, ?)",
                 (sessions._h("old-token"), T0, T0))
     con.execute("pragma user_version = 2")
@@ -117,10 +118,10 @@ def test_a_version_2_file_upgrades_and_its_open_sessions_still_sign_in(_accounts
     """An accounts file from before session ids, with a live cookie session: after the upgrade the cookie
     still signs in (nobody is signed out by the upgrade) and new sessions carry an id."""
     _version_2_file(_accounts_db)
-    store._migrated.discard(str(_accounts_db.resolve()))
+    db._migrated.discard(str(_accounts_db.resolve()))
     assert sessions.resolve("old-token", now=T0 + 1) == (NAT, "password")
-    con = store.connect()
-    assert con.execute("pragma user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+    con = db.connect()
+    assert con.execute("pragma user_version").fetchone()[0] == db.SCHEMA_VERSION == 3
     con.close()
     p = sessions.start(NAT, 0, "password", now=T0)
     assert sessions.state(p.sid, now=T0) == "pending"
@@ -132,7 +133,7 @@ def test_a_backup_from_before_the_upgrade_restored_under_a_running_process_is_up
     must migrate it again, not fail every password sign-in on the missing session id."""
     sessions.start(nat, 0, "password")                 # this process has migrated the live file
     _version_2_file(tmp_path / "backup.db")
-    back, live = sqlite3.connect(tmp_path / "backup.db"), store.connect()
+    back, live = sqlite3.connect(tmp_path / "backup.db"), db.connect()
     try:
         back.backup(live)                               # what `python -m jinguo restore --yes` does
     finally:
@@ -196,7 +197,7 @@ def test_sign_out_in_another_tab_of_the_browser_ends_the_tab_that_signed_in(tab)
 
 def test_a_code_never_exchanged_leaves_a_sign_in_for_this_tab_alone(tab):
     """No cookie ever reached the browser (its fetch failed): the tab stays signed in, as without the routes."""
-    con = store.connect()
+    con = db.connect()
     con.execute("update web_session set created = created - 3600")      # the code's 60 s are long gone
     con.close()
     tab.run()

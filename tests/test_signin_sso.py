@@ -7,8 +7,9 @@ import time
 import pytest
 import streamlit
 
-from jinguo import auth, signin
-from jinguo.auth import store
+from jinguo import auth
+from jinguo.auth import accounts, db
+from jinguo.web import signin
 from tests.util import no_exception, open_app
 
 PW = "correct horse battery"
@@ -44,27 +45,27 @@ def test_emails_differing_only_in_case_cannot_both_exist():
     auth.add_user("wang_admin", "admin", PW, email="Wang.Li@x.cn")
     with pytest.raises(auth.AuthError, match="email_taken"):
         auth.add_user("wang_viewer", "national_viewer", PW, email="wang.li@X.CN")
-    con = store.connect()
+    con = db.connect()
     with pytest.raises(sqlite3.IntegrityError):   # the index holds even for a raw insert
         con.execute("insert into account (name, pw_hash, role, email, created_at) values "
                     "('w2', 'x', 'national_viewer', 'WANG.LI@x.cn', 0)")
     con.close()
-    assert store.user_by_email(" WANG.li@x.cn ")[0].name == "wang_admin"
+    assert accounts.user_by_email(" WANG.li@x.cn ")[0].name == "wang_admin"
 
 
 def test_migrating_a_file_with_a_case_pair_clears_both_mappings_and_says_so(_accounts_db):
     con = sqlite3.connect(_accounts_db)
-    con.executescript(store._BASE)
+    con.executescript(db._BASE)
     for name, role, email in (("boss", "admin", "Wang.Li@x.cn"), ("clerk", "national_viewer", "wang.li@x.cn"),
                               ("solo", "national_viewer", " Solo@X.cn")):
         con.execute("insert into account (name, pw_hash, role, email, created_at) values (?,?,?,?,?)",
-                    (name, store.PH.hash(PW), role, email, time.time()))
+                    (name, db.PH.hash(PW), role, email, time.time()))
     con.commit()
     con.close()
-    store._migrated.discard(str(_accounts_db.resolve()))
+    db._migrated.discard(str(_accounts_db.resolve()))
     emails = {u["name"]: u["email"] for u in auth.list_users()}
     assert emails == {"boss": None, "clerk": None, "solo": "solo@x.cn"}
-    assert store.user_by_email("wang.li@x.cn") is None        # neither gets the other's rights
+    assert accounts.user_by_email("wang.li@x.cn") is None        # neither gets the other's rights
     cleared = auth.audit_rows(action="account_email_cleared")
     assert [(r["user_name"], r["detail"]) for r in cleared] == [("system", "boss,clerk")]
     assert auth.authenticate("boss", PW, auth.Clock(sleep=lambda s: None)).role == "admin"  # passwords still work

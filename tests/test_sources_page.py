@@ -2,7 +2,7 @@
 
 from tests.util import no_exception, open_app
 
-PAGE = "views/sources.py"
+PAGE = "app_pages/sources.py"
 
 
 def table(at):
@@ -72,7 +72,7 @@ def test_a_single_fact_shows_its_assumption_under_the_quote(app_db):
 
 
 def test_extract_of_reported_facts_carries_the_assumption(built):
-    from jinguo.db import query
+    from jinguo.store.db import query
 
     df = query(built, "reported_facts", q="").set_index("fact_id")
     assert df.loc["zto_women_covered", "region_en"] == "中通快递 (whole network)"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from jinguo import sql
-from jinguo.db import query
+from jinguo.store import sql
+from jinguo.store.db import query
 
 ROW_IDS = ("event_id", "room_id", "studio_id")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from jinguo.access import User
+from jinguo.auth.access import User
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -18,7 +18,7 @@ SD_OFFICER = User("sd_officer", "data_officer", "370000")
 
 def open_app(page: str | None = None, params: dict | None = None, user: User | None = NATIONAL,
              timeout: int = 60) -> AppTest:
-    """Run app.py once; ``page`` is a script path under views/ (e.g. "views/matchmaking.py")."""
+    """Run app.py once; ``page`` is a script path under app_pages/ (e.g. "app_pages/matchmaking.py")."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     for k, v in (params or {}).items():
         at.query_params[k] = v
@@ -34,10 +34,10 @@ def open_app(page: str | None = None, params: dict | None = None, user: User | N
 def sign_in_as(at: AppTest, user: User) -> None:
     """Sign ``user`` in to an AppTest session as the sign-in form would: the account exists in the
     test's accounts file (made here when missing), and the session carries its version, so the
-    per-rerun check (jinguo.signin.refresh) keeps it signed in until the account changes."""
+    per-rerun check (jinguo.web.signin.refresh) keeps it signed in until the account changes."""
     from jinguo import auth
     from jinguo.auth import sessions
-    from jinguo.signin import META_KEY, USER_KEY, SessionMeta
+    from jinguo.web.signin import META_KEY, USER_KEY, SessionMeta
 
     if sessions.current_version(user.name) is None and not any(u["name"] == user.name for u in auth.list_users()):
         auth.add_user(user.name, user.role, "test password 0123", province=user.province, actor="test")

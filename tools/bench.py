@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from jinguo.paths import ROOT
+from jinguo.views import decks
 
 BENCH_DIR = ROOT / ".bench"
 ORIG = ["reported", "demo", "imported"]
@@ -56,7 +57,8 @@ def machine() -> dict:
 
 
 def ensure_db(scale: float) -> Path:
-    from jinguo.build import build, source_digest
+    from jinguo.store.build import build
+    from jinguo.store.stale import source_digest
 
     BENCH_DIR.mkdir(exist_ok=True)
     path = BENCH_DIR / f"scale{scale:g}.duckdb"
@@ -76,7 +78,7 @@ def ensure_db(scale: float) -> Path:
 
 # --------------------------------------------------------------------------- rollups: SQL vs pandas
 def rollups(path: Path) -> list[dict]:
-    from jinguo import sql
+    from jinguo.store import sql
 
     con = duckdb.connect(str(path), read_only=True)
     provs = [r[0] for r in con.execute("select adcode from region where level = 'province'").fetchall()]
@@ -133,8 +135,8 @@ def rollups(path: Path) -> list[dict]:
 def pages(path: Path) -> list[dict]:
     from streamlit.testing.v1 import AppTest
 
-    from jinguo.access import User
-    from jinguo.pages import PAGES
+    from jinguo.auth.access import User
+    from jinguo.web.pages import PAGES
     from tests.util import sign_in_as
 
     os.environ["JINGUO_DB"] = str(path)
@@ -161,7 +163,8 @@ def pages(path: Path) -> list[dict]:
 def rooms_lookup(path: Path) -> dict:
     import random
 
-    from jinguo import rooms, sql
+    from jinguo.store import sql
+    from jinguo.views import rooms
 
     con = duckdb.connect(str(path), read_only=True)
     pts = con.execute("select lon, lat from region where level = 'district' and lon is not null "
@@ -178,10 +181,10 @@ def rooms_lookup(path: Path) -> dict:
     provs = [r[0] for r in con.execute("select adcode from region where level = 'province'").fetchall()]
     grid = sql.run(con, "rooms_grid", sql.Scope(), cell=rooms.GRID_CELL, provinces=provs, origins=ORIG,
                    kinds=list(rooms.KINDS))
-    deck = rooms.build_deck(None, grid.assign(tip="共 1 家").to_dict("records"), None, (104, 36, 2.9))
+    deck = decks.build_deck(None, grid.assign(tip="共 1 家").to_dict("records"), None, (104, 36, 2.9))
     con.close()
     return {"nearest_ms": statistics.median(ts), "nearest_p95_ms": sorted(ts)[int(0.95 * len(ts)) - 1],
-            "map_bytes": rooms.payload_bytes(deck), "cells": len(grid)}
+            "map_bytes": decks.payload_bytes(deck), "cells": len(grid)}
 
 
 def rooms_rerun(path: Path) -> float:
@@ -214,7 +217,8 @@ def csv_export(path: Path) -> dict:
 
 CSV_CODE = """
 import json, resource, sys, time, duckdb
-from jinguo import extract, sql
+from jinguo.text import extract
+from jinguo.store import sql
 con = duckdb.connect(sys.argv[1], read_only=True)
 df = sql.run(con, 'matchmaking_events', sql.Scope(), provinces=[r[0] for r in con.execute(
     "select adcode from region where level='province'").fetchall()], origins=['demo','reported'],
@@ -275,8 +279,8 @@ def browser(path: Path, sessions: int = 0, seconds: int = 0) -> dict:
     try:
         from playwright.sync_api import sync_playwright
 
-        from jinguo import i18n
-        from jinguo.pages import PAGES
+        from jinguo.text import i18n
+        from jinguo.web.pages import PAGES
 
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)

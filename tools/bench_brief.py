@@ -87,26 +87,26 @@ def run_one(db: Path, page: str, out: Path) -> tuple[float, float, float]:
 def stages(db: Path, page: str = "overview") -> dict[str, float]:
     """Where one briefing's time goes, in this process: Chromium starting (timed alone), the view and
     the summary (queries and figures), rendering the charts, writing the PPTX and the PDF."""
-    from jinguo import brief, views
-    from jinguo import db as jdb
-    from jinguo.brief import render
-    from jinguo.state import Filters
+    from jinguo.brief import compose, render
+    from jinguo.store import db
+    from jinguo.views import model, pages
+    from jinguo.views.state import Filters
 
     out = {}
     t = time.perf_counter()
     browser = render.Browser()
     browser.opened.result(timeout=300)
     out["Chromium start"] = time.perf_counter() - t
-    con = jdb.connect(db)
+    con = db.connect(db)
     try:
-        q = views.runner(con)
+        q = model.runner(con)
         f = Filters(("370000",), 2019, 2023, all_provinces=False)
         t = time.perf_counter()
-        v = views.view(page, q, f, "zh")
+        v = pages.view(page, q, f, "zh")
         out["view (queries and figures)"] = time.perf_counter() - t
         pictures = []
         t = time.perf_counter()
-        slides = brief.compose(q, v, pictures=lambda figs: pictures.extend(figs) or [b""] * len(figs))
+        slides = compose.compose(q, v, pictures=lambda figs: pictures.extend(figs) or [b""] * len(figs))
         out["summary and slides"] = time.perf_counter() - t
         t = time.perf_counter()
         pngs = browser.pngs(pictures)

@@ -8,6 +8,8 @@ import statistics
 import tempfile
 import time
 
+from jinguo.store import sources
+
 RUNS = 3
 
 
@@ -21,9 +23,10 @@ def _median_seconds(fn) -> float:
 
 
 def measure(workdir: pathlib.Path) -> list[tuple[str, str, str]]:
-    from jinguo import build, demo
+    from jinguo import demo
+    from jinguo.store import build
 
-    src = build.read_sources()
+    src = sources.read_sources()
     gen = _median_seconds(lambda: demo.generate(src.regions, src.indicators, src.facts, scale=1.0,
                                                 named_studios=src.named_studios, drivers=src.drivers))
     full = _median_seconds(lambda: build.build(workdir / "bench_demo.duckdb", scale=1.0))

@@ -38,7 +38,7 @@ def ensure_files(work: Path) -> tuple[Path, Path, Path]:
     work.mkdir(parents=True, exist_ok=True)
     db = work / "scale1.duckdb"
     if not db.exists():
-        from jinguo.build import build
+        from jinguo.store.build import build
 
         build(db, scale=1.0)
     big = work / "rooms_1m.xlsx"

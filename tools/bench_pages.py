@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python -m tools.bench_pages [WORKDIR]
 
 For each page, in AppTest signed in as an admin, with Streamlit's caches cleared: a cold run, timing
-every named query it runs (``jinguo.sql.run``); then the median of 5 reruns with nothing changed
+every named query it runs (``jinguo.store.sql.run``); then the median of 5 reruns with nothing changed
 (warm: the view, its figures and its queries come from the cache). Target: warm under 300 ms and
 within 2x the sum of the page's queries.
 """
@@ -28,9 +28,10 @@ def _page(workdir: Path, db: Path, key: str) -> tuple[float, float, float, int]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from jinguo import pageview, sql
-    from jinguo.access import User
-    from jinguo.pages import PAGES as SPECS
+    from jinguo.auth.access import User
+    from jinguo.store import sql
+    from jinguo.web import pageview
+    from jinguo.web.pages import PAGES as SPECS
     from tests.util import sign_in_as
 
     spec = next(s for s in SPECS if s.key == key)

@@ -25,7 +25,7 @@ import json, resource, sys, time
 from pathlib import Path
 t = time.perf_counter()
 if sys.argv[1] == "build":
-    from jinguo.build import build
+    from jinguo.store.build import build
     build(Path(sys.argv[2]), scale=1)
     extra = {}
 else:

@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlparse
 
-from jinguo import i18n
+from jinguo.text import i18n
 
 MAX_SESSIONS = 200
 MAX_SECONDS = 600

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import time
 
-from jinguo.extract import neutralise
+from jinguo.auth.db import connect
+from jinguo.text.extract import neutralise
 
 ACTIONS = ("sign_in", "sign_in_failed", "locked", "sign_out", "session_revoked", "import", "extract",
            "account_add", "account_role", "account_disable", "account_email_cleared", "import_revert",
@@ -24,8 +25,6 @@ _SECRET_KEYS = ("password", "token", "cookie", "code")
 
 def record(action: str, user: str | None, **detail) -> None:
     """Append one audit row. ``detail`` must not hold secrets; the known secret keys are dropped."""
-    from jinguo.auth.store import connect
-
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     for k in _SECRET_KEYS:
@@ -41,8 +40,6 @@ def record(action: str, user: str | None, **detail) -> None:
 def audit_rows(user: str = "", action: str = "", since: float = 0, until: float = 1e12,
                limit: int = 5000) -> list[dict]:
     """Newest first, with text neutralised for tables and extracts."""
-    from jinguo.auth.store import connect
-
     con = connect()
     try:
         cur = con.execute(

@@ -6,8 +6,9 @@ import getpass
 import sys
 import time
 
-from jinguo.access import ROLES
-from jinguo.auth.store import AuthError, add_user, list_users, set_disabled, set_role
+from jinguo.auth.access import ROLES
+from jinguo.auth.accounts import AuthError, add_user, list_users, set_disabled, set_role
+from jinguo.text import i18n
 
 
 def _cli(args) -> int:
@@ -33,8 +34,6 @@ def _cli(args) -> int:
                 state = "disabled" if u["disabled"] else ("locked" if u["locked_until"] > time.time() else "active")
                 print(f"{u['name']:20s} {u['role']:16s} {u['province'] or '-':8s} {state}")
     except AuthError as e:
-        from jinguo import i18n
-
         print(i18n.t(e.key, "en", **e.kw), file=sys.stderr)
         return 2
     return 0

@@ -29,9 +29,10 @@ from functools import cache
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from jinguo.access import User
+from jinguo.auth.access import User
+from jinguo.auth.accounts import AuthError
 from jinguo.auth.audit import record
-from jinguo.auth.store import PH, AuthError, account_row, connect, install_key, name_key
+from jinguo.auth.db import PH, account_row, connect, install_key, name_key
 
 MAX_FAILURES = 5             # per (name, client), in a row
 ACCOUNT_MAX_FAILURES = 50    # per name, all clients together

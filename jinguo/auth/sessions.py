@@ -1,7 +1,7 @@
 """Server-side sign-in sessions that outlive a browser tab. No Streamlit here.
 
 A session row is keyed by the SHA-256 of a random token; the browser holds the token in a signed,
-HttpOnly, SameSite=Strict cookie (set by the route in :mod:`jinguo.session_routes`). The row records the
+HttpOnly, SameSite=Strict cookie (set by the route in :mod:`jinguo.web.routes`). The row records the
 account's ``session_version`` at sign-in: any change of the account (role, province, disabled,
 password) bumps that version and the session is refused at its next rerun. Idle sessions end after
 ``idle_seconds()`` (8 h by default, ``$JINGUO_SESSION_IDLE_HOURS``); sign-out deletes the row.
@@ -24,10 +24,12 @@ import hmac
 import os
 import secrets
 import time
+import tomllib
 from typing import NamedTuple
 
-from jinguo.access import User
-from jinguo.auth.store import account_row, connect, install_key
+from jinguo.auth.access import User
+from jinguo.auth.db import account_row, connect, install_key
+from jinguo.paths import ROOT
 
 COOKIE = "jinguo_session"
 CODE_SECONDS = 60
@@ -47,10 +49,6 @@ def _h(token: str) -> str:
 
 
 def _secrets_file() -> dict:
-    import tomllib
-
-    from jinguo.paths import ROOT
-
     path = ROOT / ".streamlit" / "secrets.toml"
     try:
         with path.open("rb") as fh:

@@ -14,7 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-from jinguo import i18n, views
+from jinguo.brief import compose
+from jinguo.brief.pdf import FontMissing
+from jinguo.brief.render import RenderError
+from jinguo.store import db
+from jinguo.text import i18n
+from jinguo.views import model, pages
+from jinguo.views.state import Filters
 
 
 class BriefError(ValueError):
@@ -24,8 +30,6 @@ class BriefError(ValueError):
 
 
 def _filters(q, province: str | None, years: str | None, lang: str):
-    from jinguo.state import Filters
-
     provs = q("provinces")
     mainland = tuple(provs.loc[provs["mainland"], "adcode"])
     span = q("years_available")
@@ -46,10 +50,6 @@ def _filters(q, province: str | None, years: str | None, lang: str):
 
 
 def run(args) -> int:
-    from jinguo import brief, db
-    from jinguo.brief.pdf import FontMissing
-    from jinguo.brief.render import RenderError
-
     started = time.perf_counter()
 
     def fail(key, **kw) -> int:
@@ -58,18 +58,18 @@ def run(args) -> int:
 
     out = Path(args.out)
     kind = out.suffix.lower().lstrip(".")
-    if kind not in brief.FORMATS:
+    if kind not in compose.FORMATS:
         return fail("brief.err_ext", value=str(out)[:80])
-    if args.page not in views.PAGES:
-        return fail("brief.err_page", value=args.page[:30], pages=", ".join(views.PAGES))
+    if args.page not in pages.PAGES:
+        return fail("brief.err_page", value=args.page[:30], pages=", ".join(pages.PAGES))
     try:
         con = db.connect(args.db)
     except db.DatabaseMissing as e:
         return fail("brief.err_db", path=str(e))
     try:
-        q = views.runner(con)
+        q = model.runner(con)
         f = _filters(q, args.province, args.years, args.lang)
-        payload = brief.build(q, args.page, f, args.lang, kind)
+        payload = compose.build(q, args.page, f, args.lang, kind)
     except BriefError as e:
         return fail(e.key, **e.kw)
     except RenderError as e:
@@ -92,7 +92,7 @@ def add_parser(sub) -> None:
     p.add_argument("--province", default=None, help="a province's 6-digit code, e.g. 370000 (default: all)")
     p.add_argument("--years", default=None, help="e.g. 2019-2023 (default: every year)")
     p.add_argument("--lang", choices=i18n.LANGS, default="zh")
-    p.add_argument("--page", default="overview", help="|".join(views.PAGES))
+    p.add_argument("--page", default="overview", help="|".join(pages.PAGES))
     p.add_argument("--out", required=True, help="FILE.pptx or FILE.pdf")
     p.add_argument("--db", type=Path, default=None, help="database (default $JINGUO_DB or data/jinguo.duckdb)")
     p.set_defaults(func=run)

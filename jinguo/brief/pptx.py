@@ -10,7 +10,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from jinguo import i18n
+from jinguo.text import i18n
 
 FONT = "Microsoft YaHei"        # what leaders' Windows machines have; LibreOffice maps it to WenQuanYi
 PINK = RGBColor(0xC2, 0x18, 0x5B)

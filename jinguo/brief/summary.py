@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jinguo import fmt, i18n
-from jinguo.views import NATIONAL, Runner, View, catalogue, facts_for, region_labels
+from jinguo.text import fmt, i18n
+from jinguo.views.model import NATIONAL, Runner, View, catalogue, facts_for, region_labels
 
 JOIN = {"zh": "，", "en": ", "}      # clauses of a sentence
 END = {"zh": "。", "en": "."}

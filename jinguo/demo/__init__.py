@@ -31,6 +31,7 @@ from jinguo.demo.indicators import indicator_values
 from jinguo.demo.matchmaking import matchmaking
 from jinguo.demo.rooms import mother_rooms
 from jinguo.demo.studios import studios
+from jinguo.paths import DATA_DIR
 
 __all__ = ["SEED", "YEARS", "Demo", "generate", "read_drivers"]
 
@@ -52,7 +53,6 @@ def generate(regions: pd.DataFrame, indicators: pd.DataFrame, facts: pd.DataFram
              drivers: pd.DataFrame | None = None) -> Demo:
     """All demo tables. ``drivers`` defaults to the committed ``data/drivers/provinces.csv``."""
     if drivers is None:
-        from jinguo.paths import DATA_DIR
         drivers = read_drivers(DATA_DIR / "drivers" / "provinces.csv")
     if named_studios is None:
         named_studios = pd.DataFrame(columns=NAMED_STUDIO_COLUMNS)

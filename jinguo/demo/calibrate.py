@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jinguo.alloc import scale_to_total
+from jinguo.demo.alloc import scale_to_total
 
 
 def facts_for(facts: pd.DataFrame, code: str) -> pd.DataFrame:

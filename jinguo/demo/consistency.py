@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jinguo.alloc import scale_to_total, split_total
+from jinguo.demo.alloc import scale_to_total, split_total
 
 MIN_PARTICIPANTS = 10
 UNITS_PER_PARTICIPANT = (0.03, 0.14)        # the reported case: 78 / 588 = 0.13

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jinguo import room_demo
-from jinguo.alloc import scale_to_total
 from jinguo.demo import baseline as B
+from jinguo.demo import buses
+from jinguo.demo.alloc import scale_to_total
 from jinguo.demo.calibrate import Calibration
 from jinguo.demo.drivers import Geography
 
@@ -205,6 +205,6 @@ def room_details(geo: Geography, rooms: pd.DataFrame, rng) -> pd.DataFrame:
                             None),
         "origin": "demo",
     })
-    return room_demo.bus_service(out, geo.district_by_city)   # buses: a service area and bus hours
+    return buses.bus_service(out, geo.district_by_city)   # buses: a service area and bus hours
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jinguo.alloc import scale_to_total, split_total
 from jinguo.demo import baseline as B
 from jinguo.demo import consistency
+from jinguo.demo.alloc import scale_to_total, split_total
 from jinguo.demo.calibrate import Calibration
 from jinguo.demo.calibrate import whole_years as _whole_years
 from jinguo.demo.drivers import Geography

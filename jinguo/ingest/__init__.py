@@ -12,13 +12,13 @@ problem, load all or nothing.
 - :mod:`.messages`, :mod:`.templates`, :mod:`.cli`.
 """
 
+from jinguo.ingest.load import load, plan
 from jinguo.ingest.messages import message, rejects_csv, report_frame
 from jinguo.ingest.read import MAX_BYTES, UPLOAD_TYPES, read_table
-from jinguo.ingest.registers import Busy
-from jinguo.ingest.registry import DATASETS, Dataset, Field, ImportError_
 from jinguo.ingest.service import apply, run_import
-from jinguo.ingest.store import load, plan
 from jinguo.ingest.validate import Report, validate
+from jinguo.store.datasets import DATASETS, Dataset, Field, ImportError_
+from jinguo.store.registers import Busy
 
 __all__ = ["DATASETS", "MAX_BYTES", "UPLOAD_TYPES", "Busy", "Dataset", "Field", "ImportError_", "Report", "apply", "load",
            "message", "plan", "read_table", "rejects_csv", "report_frame", "run_import", "validate"]

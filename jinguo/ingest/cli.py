@@ -5,20 +5,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from jinguo import coords
-from jinguo.access import User
-from jinguo.ingest import mappings
+from jinguo import auth
+from jinguo.auth.access import User
+from jinguo.geo import coords
+from jinguo.ingest import mappings, ops
 from jinguo.ingest.messages import message, rejects_csv
 from jinguo.ingest.read import MAX_BYTES
-from jinguo.ingest.registers import Busy
-from jinguo.ingest.registry import DATASETS, ImportError_
 from jinguo.ingest.service import run_import
 from jinguo.ingest.templates import write_templates
+from jinguo.store import registers
+from jinguo.store.datasets import DATASETS, ImportError_
+from jinguo.store.registers import Busy
+from jinguo.text import i18n
 
 
 def _cli(args) -> int:
-    from jinguo import i18n
-
     lang = args.lang
     if args.dataset == "templates":
         for p in write_templates(Path(args.file)):
@@ -81,8 +82,6 @@ def add_parser(sub) -> None:
 
 def _account(name: str | None) -> User | None:
     """The enabled account ``name`` from the accounts file, or None."""
-    from jinguo import auth
-
     for u in auth.list_users():
         if name and u["name"] == name and not u["disabled"]:
             return User(u["name"], u["role"], u["province"])
@@ -98,8 +97,6 @@ def _line(b: dict) -> str:
 
 
 def _print_recovery(r, lang: str) -> int:
-    from jinguo import i18n
-
     if not r.changed:
         print(i18n.t("registers.recover_nothing", lang, n=len(r.batches)))
         return 0
@@ -124,8 +121,6 @@ def _print_recovery(r, lang: str) -> int:
 
 
 def _print_plan(plan: dict, lang: str, path: str) -> None:
-    from jinguo import i18n
-
     print(i18n.t("registers.plan_backup", lang, path=path, at=plan["backup_at"], batches=plan["batches"]))
     if plan["damaged_reverted"]:
         print(i18n.t("registers.note_damaged_reverted", lang, ids=", ".join(plan["damaged_reverted"])))
@@ -154,9 +149,6 @@ def _print_plan(plan: dict, lang: str, path: str) -> None:
 
 
 def _ops_cli(args) -> int:
-    from jinguo import i18n
-    from jinguo.ingest import ops, registers
-
     lang = args.lang
     try:
         if args.cmd == "imports" and args.action == "list":

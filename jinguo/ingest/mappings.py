@@ -14,8 +14,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from jinguo.auth.db import accounts_path
 from jinguo.ingest.cells import norm_header
-from jinguo.ingest.registry import DATASETS, ImportError_
+from jinguo.store.datasets import DATASETS, ImportError_
 
 SCHEMA = """
 create table if not exists column_mapping (
@@ -35,8 +36,6 @@ def path() -> Path:
         return Path(os.environ["JINGUO_MAPPINGS_DB"])
     if os.environ.get("JINGUO_DATA_DIR"):
         return Path(os.environ["JINGUO_DATA_DIR"]) / "column_mappings.db"
-    from jinguo.auth import accounts_path
-
     return accounts_path().parent / "column_mappings.db"
 
 

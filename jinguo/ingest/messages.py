@@ -7,13 +7,13 @@ import json
 import pandas as pd
 
 from jinguo.ingest.validate import Report
+from jinguo.text import i18n
+from jinguo.text.extract import BOM, neutralise, neutralise_frame
 
 
 def message(key: str, lang: str = "zh") -> str:
     """A report reason or note key in the user's language: ``key:arg`` fills ``{arg}``;
     ``key:{"column": …}`` (written by ``cells.note``) fills the named placeholders."""
-    from jinguo import i18n
-
     k, _, arg = key.partition(":")
     text = i18n.t(k, lang) if i18n.has(k, lang) else k
     if arg.startswith("{"):
@@ -34,9 +34,7 @@ def report_frame(rep: Report, lang: str = "zh") -> pd.DataFrame:
 def rejects_csv(rep: Report, lang: str = "zh") -> bytes:
     """The rejects report as CSV (UTF-8 with BOM): the refused cells are repeated back, so every text
     cell that a spreadsheet would run as a formula (= + - @, tab or CR first) is neutralised with a
-    leading ' exactly as extracts are (jinguo.extract)."""
-    from jinguo.extract import BOM, neutralise, neutralise_frame
-
+    leading ' exactly as extracts are (jinguo.text.extract)."""
     frame = neutralise_frame(report_frame(rep, lang).astype({"value": str}))
     frame.columns = [neutralise(str(c)) for c in frame.columns]
     return (BOM + frame.to_csv(index=False)).encode("utf-8")

@@ -1,7 +1,7 @@
 """Operating the registers: list imports, revert one, recover a lost manifest, back up and restore
 (registers + accounts file).
 
-Every operation here that writes takes the one write lock (:func:`jinguo.ingest.registers.write_lock`).
+Every operation here that writes takes the one write lock (:func:`jinguo.store.registers.write_lock`).
 Nothing here deletes a batch file or an accounts file that is not kept elsewhere: a restore and a
 recovery first set what they replace aside, under ``replaced/<when>/`` in the registers folder.
 """
@@ -17,10 +17,15 @@ from pathlib import Path
 
 import duckdb
 
-from jinguo.access import User
-from jinguo.ingest import registers
-from jinguo.ingest.queries import sql
+from jinguo import auth, demo
+from jinguo.auth.access import User
 from jinguo.paths import QUERIES_DIR, db_path
+from jinguo.store import registers
+from jinguo.store.build import build_from, live_settings, rebuild
+from jinguo.store.datasets import DATASETS
+from jinguo.store.ingest_sql import sql
+from jinguo.store.sources import BuildError, demo_mode
+from jinguo.store.stale import build_info, registers_digest
 
 
 class OpError(ValueError):
@@ -40,27 +45,6 @@ def imports_for(user: User | None) -> list[dict]:
         batches = [b for b in batches if user.province and (b.get("province") == user.province or
                                                               user.province in (b.get("provinces") or []))]
     return list(reversed(batches))
-
-
-def _live_settings(live: Path) -> dict:
-    from jinguo.build import build_info
-
-    try:
-        info = build_info(live)
-    except Exception:  # noqa: BLE001 - no or unreadable file: default settings
-        info = {}
-    return {"scale": float(info.get("scale", 1)), "seed": int(info.get("seed", 0) or 0) or None,
-            "demo_fill": info.get("demo")}
-
-
-def rebuild(live: Path, exclude: frozenset[str] = frozenset()) -> None:
-    """Rebuild the analytics file with the settings it was built with (caller holds the lock)."""
-    from jinguo import demo
-    from jinguo.build import build
-
-    s = _live_settings(live)
-    build(live, scale=s["scale"], seed=s["seed"] or demo.SEED, demo_fill=s["demo_fill"], exclude=exclude,
-          lock=False)
 
 
 def revert(import_id: str, actor: User, db: Path | None = None, lock_wait: float | None = None) -> dict:
@@ -88,8 +72,6 @@ def revert(import_id: str, actor: User, db: Path | None = None, lock_wait: float
 
 
 def _audit(action: str, user: str | None, **detail) -> None:
-    from jinguo import auth
-
     auth.record(action, user, **detail)
 
 
@@ -157,8 +139,6 @@ def recover(db: Path | None = None, lock_wait: float | None = None) -> Recovery:
     its commit), the analytics file's ``import_log`` as the proof it was committed. Batch files nothing
     shows were committed are moved to ``quarantine/``. The manifest it replaces is kept in
     ``replaced/<when>/``. Then the analytics file is rebuilt if it does not hold exactly these batches."""
-    from jinguo.build import build_info, registers_digest
-
     live = Path(db or db_path())
     out = Recovery()
     with registers.write_lock(lock_wait):
@@ -256,8 +236,6 @@ def backup(dest: Path, lock_wait: float | None = None) -> dict:
     anything is written. A reverted batch is never replayed: if its file is damaged or missing it is
     copied as it is (or left out) and named in ``damaged_reverted``, so reverting a damaged import is a
     way out."""
-    from jinguo import auth
-
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise OpError("registers.err_backup_not_empty", path=str(dest))
@@ -381,8 +359,6 @@ def verify_backup(src: Path) -> Backup:
 
 
 def _verify_backup_batch(b: dict, reg: Path, tables: dict[str, set[str]]) -> None:
-    from jinguo.ingest.registry import DATASETS
-
     p = registers.batch_path(b["id"], reg)
     kw = {"id": b["id"], "file": b.get("file_name", ""), "path": str(p)}
     if not p.is_file():
@@ -416,8 +392,6 @@ def restore_plan(bk: Backup) -> dict:
     """What putting ``bk`` back would replace (caller holds the lock): imports kept now that the backup
     lacks, imports reverted now that the backup has active, accounts that exist now but not in the
     backup or that changed since, and audit records written since."""
-    from jinguo import auth
-
     inv = registers.inventory()
     now: dict[str, dict] = {b["id"]: b for b in inv.manifest or []}
     for i, rec in inv.records.items():
@@ -455,8 +429,6 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 
 def _set_aside(aside: Path) -> None:
     """Keep the live registers (manifest, batch files, commit records) and accounts file in ``aside``."""
-    from jinguo import auth
-
     d = registers.data_dir()
     (aside / "registers" / "batches").mkdir(parents=True, exist_ok=True)
     if registers.manifest_path(d).exists():
@@ -533,20 +505,17 @@ def restore(src: Path, db: Path | None = None, lock_wait: float | None = None, y
     built from the backup's registers under a temporary name; only then is anything live changed. Without
     ``yes`` nothing is changed: the result's ``plan`` says what would be replaced. With ``yes`` the live
     registers and accounts file are first kept in ``replaced/<when>/`` (``aside`` in the result)."""
-    from jinguo import auth, demo
-    from jinguo.build import BuildError, _build, demo_mode
-
     bk = verify_backup(Path(src))
     live = Path(db or db_path())
     with registers.write_lock(lock_wait):
         plan = restore_plan(bk)
         if not yes:
             return {"applied": False, "plan": plan, "batches": len(bk.batches)}
-        s = _live_settings(live)
+        s = live_settings(live)
         restoring = live.with_name(live.name + ".restoring")
         restoring.unlink(missing_ok=True)
         try:
-            _build(restoring, s["scale"], s["seed"] or demo.SEED, s["demo_fill"] or demo_mode(),
+            build_from(restoring, s["scale"], s["seed"] or demo.SEED, s["demo_fill"] or demo_mode(),
                    registers.active(bk.batches), None, root=bk.root / "registers")
         except (BuildError, registers.RegistersError, duckdb.Error, OSError) as e:
             restoring.unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from jinguo.ingest import office
 from jinguo.ingest.cells import norm_header, note
-from jinguo.ingest.registry import DATASETS, ImportError_
+from jinguo.store.datasets import DATASETS, ImportError_
 
 MAX_BYTES = 200 * 1024 * 1024
 UPLOAD_TYPES = ("csv", "txt", "xls", "xlsx", "xlsm", "xlsb", "ods", "et")

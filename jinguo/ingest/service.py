@@ -7,9 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from jinguo.access import User
+from jinguo import auth
+from jinguo.auth.access import User
+from jinguo.ingest.load import load, plan
 from jinguo.ingest.read import MAX_BYTES
-from jinguo.ingest.store import load, plan
 from jinguo.ingest.validate import Report, validate
 from jinguo.paths import db_path
 
@@ -21,8 +22,6 @@ def apply(rep: Report, db: Path | None = None, file_name: str = "", sha256: str 
     user_name = user.name if user else None
     load(rep, Path(db or db_path()), file_name, sha256, user_name, province=user.province if user else None)
     try:
-        from jinguo import auth
-
         auth.record("import", user_name, dataset=rep.dataset, file=file_name, added=rep.added,
                     updated=rep.updated, unchanged=rep.unchanged, rejected=rep.rejected)
     except Exception:  # noqa: BLE001 - the audit file must not undo a finished import

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jinguo.ingest.registry import DATASETS
+from jinguo.store.datasets import DATASETS
 
 
 def write_templates(out_dir: Path) -> list[Path]:

@@ -13,12 +13,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from jinguo import coords
-from jinguo.access import User, can_import
+from jinguo.auth.access import User, can_import
+from jinguo.geo import coords
 from jinguo.ingest import cells
-from jinguo.ingest.queries import fetch, frame, frame_with
 from jinguo.ingest.read import MAX_BYTES, read_file
-from jinguo.ingest.registry import DATASETS, Dataset, ImportError_
+from jinguo.store.datasets import DATASETS, Dataset, ImportError_
+from jinguo.store.ingest_sql import fetch, frame, frame_with
 
 FORMULA = ("=", "+", "-", "@")
 PREVIEW_ROWS = 10

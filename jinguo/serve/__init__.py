@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jinguo.serve.supervisor import serve
+
 
 def _serve(args) -> int:
-    from jinguo.serve.supervisor import serve
-
     return serve(args.replicas, args.port, args.host, args.run_dir)
 
 

@@ -14,7 +14,7 @@ Python, so one process uses one core at a time (the GIL). The supervisor
 * on SIGTERM or SIGINT stops nginx and every replica and waits for them; children also get SIGTERM from
   the kernel if the supervisor itself is killed (``PR_SET_PDEATHSIG``), so nothing is orphaned.
 
-The database is opened read-only by every replica (jinguo.db / jinguo.data); an import renames a new file
+The database is opened read-only by every replica (jinguo.store.db / jinguo.web.data); an import renames a new file
 over it and every replica reopens it on its next rerun (the connection is keyed by the file's inode).
 """
 

@@ -3,9 +3,9 @@ table, and one province's cities."""
 
 from __future__ import annotations
 
-from jinguo import charts, i18n
-from jinguo.state import Filters
-from jinguo.views import (
+from jinguo.text import i18n
+from jinguo.views import charts
+from jinguo.views.model import (
     NATIONAL,
     Chart,
     Runner,
@@ -19,6 +19,7 @@ from jinguo.views import (
     region_labels,
     where_label,
 )
+from jinguo.views.state import Filters
 
 VIEWS = ("map", "bar", "line", "table")
 DEFAULT_INDICATOR = "og_orgs"

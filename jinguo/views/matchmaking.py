@@ -3,9 +3,9 @@ the funnel, provinces and one province's cities, the reported cases."""
 
 from __future__ import annotations
 
-from jinguo import charts, fmt, i18n
-from jinguo.state import Filters
-from jinguo.views import (
+from jinguo.text import fmt, i18n
+from jinguo.views import charts
+from jinguo.views.model import (
     Chart,
     Runner,
     Table,
@@ -17,6 +17,7 @@ from jinguo.views import (
     region_labels,
     where_label,
 )
+from jinguo.views.state import Filters
 
 MEASURES = ("events", "participants", "pairs")
 

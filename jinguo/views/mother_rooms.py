@@ -5,9 +5,10 @@ through named queries."""
 
 from __future__ import annotations
 
-from jinguo import charts, i18n
-from jinguo.state import Filters
-from jinguo.views import Chart, Runner, Table, View, focus_of, kpi, merge_origins, region_labels, where_label
+from jinguo.text import i18n
+from jinguo.views import charts
+from jinguo.views.model import Chart, Runner, Table, View, focus_of, kpi, merge_origins, region_labels, where_label
+from jinguo.views.state import Filters
 
 COVERAGE_ROWS = 20
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jinguo import charts, fmt, i18n
-from jinguo.state import Filters
-from jinguo.views import (
+from jinguo.text import fmt, i18n
+from jinguo.views import charts
+from jinguo.views.model import (
     NATIONAL,
     Chart,
     Runner,
@@ -19,6 +19,7 @@ from jinguo.views import (
     region_labels,
     where_label,
 )
+from jinguo.views.state import Filters
 
 DEFAULT_INDICATOR = "mm_events"
 

@@ -71,7 +71,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def e2e_files(tmp_path_factory):
-    from jinguo.build import build
+    from jinguo.store.build import build
     from tests.conftest import empty_registers
 
     d = tmp_path_factory.mktemp("e2e")

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from jinguo import i18n
-from jinguo.pages import PAGES
+from jinguo.text import i18n
+from jinguo.web.pages import PAGES
 from tests.browser.conftest import settle, shot, sign_in
 
 

@@ -11,7 +11,7 @@ import urllib.parse
 import duckdb
 import pytest
 
-from jinguo import coords
+from jinguo.geo import coords
 from tests.browser.conftest import Server
 from tools.bench_phone import PHONE_UA
 
