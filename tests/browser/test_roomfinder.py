@@ -196,6 +196,8 @@ def test_taps_are_44px_text_16px_and_nothing_runs_off_a_phone(finder, browser, w
     rid = rows(db, "select room_id from mother_room where kind = 'public' order by room_id limit 1")[0][0]
     page.goto(f"{s.url}/mother-rooms?room={rid}")
     page.locator('[data-testid="stImage"] img').wait_for(timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.get_by_role("link", name="高德导航").first.wait_for(timeout=60_000)   # the whole page, not its first half
     m = page.evaluate(MEASURE, TAPPABLE)
     assert m["taps"] >= 4 and m["small"] == [] and m["small_text"] == [] and m["overflow"] <= 0, m
     ctx.close()
