@@ -1,5 +1,6 @@
 -- Mother rooms (工会妈妈小屋 / 爱心妈咪小屋): lookup, nearest, map layers, coverage.
--- Coordinates are GCJ-02. Distances are great-circle: the haversine_m macro of schema.sql.
+-- Coordinates are GCJ-02. Distances are great-circle: the haversine_m macro of schema.sql here, its twin
+-- jinguo.geo.coords.haversine_m for the nearest rooms (ranked in memory from rooms_pool).
 -- Every query reads rooms only inside $scope, and when $public_only is true it
 -- drops internal workplace rooms and never returns the internal contact.
 
@@ -31,38 +32,33 @@ where $q = '' or list_bool_and(list_transform(
 order by province_code, city_code, room_id
 limit $limit;
 
--- name: rooms_nearest
--- The $n rooms nearest to ($lon, $lat) within $radius_m metres, nearest first,
--- with the distance in metres. A bounding box narrows the scan before haversine.
-with box as (
-    select
-        $radius_m / 111195.08 as dlat,
-        $radius_m / (111195.08 * greatest(cos(radians($lat)), 0.01)) as dlon
-),
-cand as (
-    select m.*
-    from filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
-        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
-        $now_time) as m, box
-    where m.lat between $lat - box.dlat and $lat + box.dlat
-        and m.lon between $lon - box.dlon and $lon + box.dlon
-),
-dist as (
-    select *,
-        haversine_m($lat, $lon, lat, lon) as distance_m
-    from cand
-)
+-- name: rooms_pool
+-- Every room the scope may see, in room_id order, with the fields a room is shown with (the contact
+-- only when not $public_only): the pool jinguo.views.nearest ranks by distance in memory, for the
+-- Streamlit finder and the public finder alike. The same rooms in the same order as rooms_passing.
 select
     room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
     has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
     open_time, close_time, open_days, digital, navigable,
     case when $public_only then null else contact end as contact,
-    round(distance_m, 1) as distance_m,
     service_area, origin
-from dist
-where distance_m <= $radius_m
-order by distance_m, room_id
-limit $n;
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+order by room_id;
+
+-- name: rooms_passing
+-- For each room of rooms_pool (the same rooms, the same order): whether it passes the finder's filters
+-- (filtered_rooms, the one definition of kinds, amenities, open now, digital, navigable and origins).
+-- Asked once per distinct filter and minute, not per question (jinguo.views.nearest keeps the answer).
+select f.room_id is not null as passes
+from mother_room as m
+left join filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
+        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
+        $now_time) as f on f.room_id = m.room_id
+where list_contains($scope, m.province_code)
+    and not ($public_only and m.internal)
+order by m.room_id;
 
 -- name: rooms_grid
 -- Rooms counted in square cells of $cell degrees (national zoom): one row per
