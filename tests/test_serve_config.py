@@ -105,3 +105,27 @@ def test_the_sign_in_client_is_the_readers_address_only_through_loopback(monkeyp
     ctx = SimpleNamespace(ip_address=peer, headers={"X-Real-IP": header} if header else {})
     monkeypatch.setattr(signin, "st", SimpleNamespace(context=ctx))
     assert signin._client() == expected
+
+
+def test_the_finder_has_its_own_workers_cache_and_limit(tmp_path):
+    """/find and /api/ go to the finder's workers (or, with none, to the app processes), through a cache keyed
+    by host and URI and a per-address limit that loopback escapes."""
+    text = render_config(tmp_path, "127.0.0.1:18999", [18001], finder=[18101, 18102])
+    finder = re.search(r"upstream jinguo_finder \{(.*?)\n    \}", text, re.S).group(1)
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", finder) == ["18101", "18102"] and "keepalive" in finder
+    loc = re.search(r"location ~ \^/\(find\$\|find/\|api/\) \{(.*?)\n        \}", text, re.S).group(1)
+    assert "proxy_pass http://jinguo_finder;" in loc and "proxy_cache_key $scheme$host$request_uri;" in loc
+    assert "limit_req zone=finder_rate" in loc and re.search(r"127\.0\.0\.1 0;", text)
+    alone = render_config(tmp_path, "127.0.0.1:18999", [18001])
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)",
+                      re.search(r"upstream jinguo_finder \{(.*?)\n    \}", alone, re.S).group(1)) == ["18001"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers run as another user")
+def test_a_run_dir_nginx_workers_cannot_reach_is_refused_with_a_message(tmp_path):
+    shut = tmp_path / "shut"
+    shut.mkdir(mode=0o700)
+    with pytest.raises(ValueError, match="cannot pass through"):
+        Supervisor(replicas=1, run_dir=shut / "run")
+    with pytest.raises(ValueError, match="finder-workers"):
+        Supervisor(replicas=1, finder_workers=17)

@@ -114,6 +114,11 @@ class Supervisor:
         for sub in ("tmp", "logs"):
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
         self.run_dir.chmod(0o755)  # run as root, nginx's workers (nobody) must reach their temp dirs
+        if os.geteuid() == 0:      # ... and every folder above it (the finder's cache is written there)
+            shut = [p for p in self.run_dir.parents if not p.stat().st_mode & 0o001]
+            if shut:
+                raise ValueError(f"--run-dir {self.run_dir}: nginx's workers (user nobody) cannot pass through "
+                                 f"{shut[0]} (chmod o+x it, or choose a run dir under /tmp)")
         self.url = f"http://{host}:{port}"
         # One secret: a cookie signed by one replica is valid on the others (set it in the environment to
         # share it between hosts).

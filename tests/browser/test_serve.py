@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -48,7 +49,8 @@ class Served:
         db, accounts = tmp / "jinguo.duckdb", tmp / "accounts.db"
         shutil.copyfile(e2e_files[0], db)
         shutil.copyfile(e2e_files[1], accounts)
-        self.run_dir, self.runlog = tmp / "run", tmp / "runs.log"
+        # nginx's workers (nobody, when the tests run as root) must reach the run dir: not under pytest's 0700 dirs
+        self.run_dir, self.runlog = Path(tempfile.mkdtemp(prefix="jinguo-serve-test-")), tmp / "runs.log"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT),
@@ -87,6 +89,7 @@ def served(e2e_files, tmp_path_factory):
     if s.proc.poll() is None:
         s.proc.kill()
         s.proc.wait()
+    shutil.rmtree(s.run_dir, ignore_errors=True)
 
 
 def _cookie(context) -> str:
