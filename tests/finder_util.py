@@ -50,6 +50,23 @@ def hostile_copy(built_db: Path, dst: Path) -> Path:
     return dst
 
 
+def by_hand(db, lon, lat, n=5, radius_m=20_000.0, where="true"):
+    """The public fixed rooms nearest (lon, lat), scanned by hand: (id, metres) by distance then id."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(f"select room_id, lon, lat from mother_room where not internal and kind <> 'mobile_bus' "
+                       f"and {where}").fetchall()
+    con.close()
+    found = sorted((hav(lon, lat, x, y), rid) for rid, x, y in rows if abs(y - lat) < 1)
+    return [(rid, d) for d, rid in found if d <= radius_m][:n]
+
+
+def centroid(db, adcode):
+    con = duckdb.connect(str(db), read_only=True)
+    lon, lat = con.execute("select lon, lat from region where adcode = ?", [adcode]).fetchone()
+    con.close()
+    return lon, lat
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

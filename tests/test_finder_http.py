@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 from jinguo.geo import coords
-from tests.finder_util import ADDED, HOSTILE_NAME, XIGONG, Worker, get, hav, hostile_copy
+from tests.finder_util import ADDED, HOSTILE_NAME, XIGONG, Worker, by_hand, centroid, get, hav, hostile_copy
 
 NEAR = "河南省洛阳市西工区"
 
@@ -34,27 +34,6 @@ def worker(db, tmp_path_factory):
 
 def api(worker, **q):
     return get(worker.url + "/api/rooms/near?" + urllib.parse.urlencode(q, doseq=True))
-
-
-def by_hand(db, lon, lat, n=5, radius_m=20_000.0, where="true"):
-    """The public fixed rooms nearest (lon, lat), scanned by hand: (id, metres) by distance then id."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(f"select room_id, lon, lat from mother_room where not internal and kind <> 'mobile_bus' "
-                       f"and {where}").fetchall()
-    con.close()
-    found = sorted((hav(lon, lat, x, y), rid) for rid, x, y in rows if abs(y - lat) < 1)
-    return [(rid, d) for d, rid in found if d <= radius_m][:n]
-
-
-def centroid(db, adcode):
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    lon, lat = con.execute("select lon, lat from region where adcode = ?", [adcode]).fetchone()
-    con.close()
-    return lon, lat
 
 
 def test_a_typed_place_gets_the_nearest_rooms_worked_out_by_hand(worker, db):
@@ -253,7 +232,7 @@ def test_the_form_keeps_the_question_and_links_to_the_map(worker):
     opens the Streamlit finder's map at the same place."""
     q = {"near": NEAR, "amenity": "fridge", "n": "3", "open": "0", "kind": ["public", "workplace_room"]}
     text = get(worker.url + "/find?" + urllib.parse.urlencode(q, doseq=True)).text
-    assert "<details open>" in text and 'value="fridge" checked' in text and "<option selected>3</option>" in text
+    assert "（已设置）</summary>" in text and 'value="fridge" checked' in text and "<option selected>3</option>" in text
     assert 'value="workplace_box">' in text and 'value="public" checked' in text
     assert '<option value="0" selected>' in text
     other = re.search(r'<a class="lang" href="([^"]+)" hreflang="en">', text).group(1).replace("&amp;", "&")

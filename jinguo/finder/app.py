@@ -160,7 +160,7 @@ async def find(request: Request) -> Response:
     near_value = q.near or f"{q.lon:.6f},{q.lat:.6f}"
     return _page("find.html", 200, lang, q.lang is not None, ANSWER_MAX_AGE, q=q, answer=ans, heading=heading,
                  none_text=none_text, located=_located(ans, t), message="", near_value=near_value,
-                 filters_open=_narrowed(q), map_url=_map_url(q, ans, lang),
+                 narrowed=_narrowed(q), map_url=_map_url(q, ans, lang),
                  origins=_origin_notes(ans.origins, t), **_choices(t))
 
 
@@ -172,13 +172,13 @@ def _form(request: Request, q: params.Question, lang: str, status: int, message:
     t = tr(lang)
     near_value = q.near or (f"{q.lon:.6f},{q.lat:.6f}" if q.lon is not None else "")
     return _page("find.html", status, lang, q.lang is not None, PAGE_MAX_AGE if status == 200 else None, q=q,
-                 answer=None, message=message, near_value=near_value, filters_open=_narrowed(q),
+                 answer=None, message=message, near_value=near_value, narrowed=_narrowed(q),
                  map_url=_map_url(q, None, lang), heading="", none_text="", located="", **_choices(t))
 
 
 def _qr_svg(url: str) -> str:
     buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", xmldecl=False, nl=False, omitsize=True, border=2,
+    segno.make(url, error="m").save(buf, kind="svg", xmldecl=False, nl=False, omitsize=True, border=4,
                                     dark="#000", light="#fff")
     return buf.getvalue().decode("ascii")
 
