@@ -205,20 +205,54 @@ where m.room_id = $room_id
     and not ($public_only and m.internal);
 
 -- name: rooms_mobile_near
--- Mobile rooms (buses) serving district $district: those whose service area lists
--- it or its city $city, or, with no service area, whose base is in $city. Never
--- ranked by distance: a bus is not at its base.
+-- Mobile rooms (buses) serving district $district of city $city (bus_service: its service area lists
+-- the district or the city, or, with none, its base is in the city), those listing the district first.
+-- Never ranked by distance: a bus is not at its base.
+with s as (
+    select room_id, bool_or(code = $district) as direct
+    from bus_service($scope, $public_only, $origins)
+    where code = $district or code = $city
+    group by room_id
+)
 select
-    room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
-    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
-    open_time, close_time, open_days, digital, navigable,
-    service_area, origin
-from mother_room
-where list_contains($scope, province_code)
-    and not ($public_only and internal)
-    and list_contains($origins, origin)
-    and kind = 'mobile_bus'
-    and (list_has_any(string_split(coalesce(service_area, ''), ','), [$district, $city])
-        or (service_area is null and city_code = $city))
-order by list_contains(string_split(coalesce(service_area, ''), ','), $district) desc, room_id
+    m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat, m.kind,
+    m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable,
+    m.service_area, m.origin
+from s
+inner join mother_room as m on m.room_id = s.room_id
+order by s.direct desc, m.room_id
 limit $n;
+
+-- name: rooms_mobile_all
+-- rooms_mobile_near for every district at once (the public finder keeps it per database file instead of
+-- asking per district): each district's first $n buses, in rooms_mobile_near's order, with the district.
+with d as (
+    select adcode as district, substr(adcode, 1, 4) || '00' as city
+    from region
+    where level = 'district'
+),
+b as (
+    select room_id, code from bus_service($scope, $public_only, $origins)
+),
+s as (
+    select district, room_id, bool_or(direct) as direct
+    from (
+        select d.district, b.room_id, true as direct from d inner join b on b.code = d.district
+        union all
+        select d.district, b.room_id, false as direct from d inner join b on b.code = d.city
+    )
+    group by district, room_id
+),
+ranked as (
+    select *, row_number() over (partition by district order by direct desc, room_id) as pos from s
+)
+select
+    r.district, m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat,
+    m.kind, m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable,
+    m.service_area, m.origin
+from ranked as r
+inner join mother_room as m on m.room_id = r.room_id
+where r.pos <= $n
+order by r.district, r.pos;

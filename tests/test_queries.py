@@ -194,6 +194,13 @@ def c_rooms_mobile_near(con):
     assert query(con, "rooms_mobile_near", district="370202", city="370200", n=10, origins=["demo"]).empty
 
 
+def c_rooms_mobile_all(con):
+    # the tiny database's districts: 历下区 (济南) has no bus; 市南区 (青岛) has r3, which lists it
+    df = query(con, "rooms_mobile_all", n=10, origins=ORIG)
+    assert rows(df, "district", "room_id", "service_area") == [("370202", "r3", "370202")]
+    assert query(con, "rooms_mobile_all", n=10, origins=["demo"]).empty
+
+
 def c_rooms_grid(con):
     df = query(con, "rooms_grid", cell=1.0, provinces=BOTH, origins=ORIG, kinds=ROOMS["kinds"])
     assert rows(df, "lon", "lat", "rooms") == [(117.5, 36.5, 2), (116.5, 39.5, 1), (120.5, 36.5, 1)] or \

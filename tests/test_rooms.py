@@ -305,3 +305,46 @@ def test_nearest_agrees_with_a_brute_force_scan_of_the_built_database(built):
         got = near(built, scope=scope_for(None), flt=rooms.RoomFilter(kinds=fixed, now=MONDAY_NOON), radius=20_000.0,
                    n=5, at=(lon, lat))
         assert list(got["room_id"]) == want
+
+
+def test_buses_for_every_district_at_once_are_those_asked_district_by_district(built):
+    """rooms_mobile_all (the public finder's, once per file) gives each district exactly the buses, in the
+    order, that rooms_mobile_near gives it (the Streamlit finder's), for every district a bus serves and 30 others."""
+    import random
+
+    scope = scope_for(None)
+    every = query(built, "rooms_mobile_all", scope, n=5, origins=ORIG)
+    districts = [r[0] for r in built.execute("select adcode from region where level = 'district' order by adcode")
+                 .fetchall()]
+    random.seed(5)
+    served = 0
+    with_buses = sorted(set(every["district"]))        # the demo's buses run in a few cities
+    for d in with_buses + random.sample(districts, 30):
+        one = list(query(built, "rooms_mobile_near", scope, district=d, city=d[:4] + "00", n=5,
+                         origins=ORIG)["room_id"])
+        assert list(every[every["district"] == d]["room_id"]) == one, d
+        served += bool(one)
+    assert served >= len(with_buses) >= 5
+
+
+def test_a_bus_serves_a_district_listed_or_its_city_listed_or_based_there_with_no_area(rooms_db, tmp_path):
+    """BUS1 lists 西工区 itself (first); BUS3 lists no area and is based in Luoyang; BUS4 lists Luoyang (the
+    city); BUS2 lists only 老城区: for 西工区 the buses are BUS1, then BUS3 and BUS4 by id, by both queries."""
+    import shutil
+
+    path = tmp_path / "buses.duckdb"
+    shutil.copyfile(rooms_db, path)
+    con = duckdb.connect(str(path))
+    for rid, area in (("BUS3", None), ("BUS4", "410300")):
+        con.execute("""insert into mother_room select ?, name, province_code, city_code, district_code, address, lon,
+                       lat, crs_in, kind, has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+                       open_time, close_time, open_days, opened_date, digital, navigable, internal, contact, origin,
+                       ? from mother_room where room_id = 'BUS2'""", [rid, area])
+    con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    near_ = list(query(con, "rooms_mobile_near", district="410303", city="410300", n=5, origins=ORIG)["room_id"])
+    every = query(con, "rooms_mobile_all", n=5, origins=ORIG)
+    con.close()
+    assert near_ == ["BUS1", "BUS3", "BUS4"]
+    assert list(every[every["district"] == "410303"]["room_id"]) == near_
+    assert list(every[every["district"] == "410302"]["room_id"]) == ["BUS1", "BUS2", "BUS3", "BUS4"]

@@ -27,7 +27,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -173,11 +172,69 @@ def _stats(xs: list[float], unit: str, digits: int = 2) -> str:
     return f"{statistics.median(xs):.{digits}f} {unit} (min {min(xs):.{digits}f}, max {max(xs):.{digits}f}, n={len(xs)})"
 
 
-def measure(workdir: Path) -> list[tuple[str, str, str]]:
+PARTS = ("phone", "crowd", "both")
+
+
+def _phone_rows(url: str) -> list[tuple[str, str, str]]:
+    ph = phone(url)
+    rows = []
+    for name, label in (("light", "light page /find?near=…"), ("streamlit", "Streamlit finder /mother-rooms?mr_near=…")):
+        g = ph[name]
+        ok_s = statistics.median(g["s"]) < PHONE_MS / 1000
+        ok_kb = statistics.median(g["kb"]) < PHONE_KB
+        light = name == "light"
+        rows.append((f"phone first visit, {label}: first 高德导航 link", _stats(g["s"], "s"),
+                     f"< {PHONE_MS / 1000:g} s: {'met' if ok_s else '**missed**'}" if light else "reported (same run)"))
+        rows.append((f"phone first visit, {label}: bytes on the wire, requests",
+                     f"{_stats(g['kb'], 'kB', 1)}, {statistics.median(g['req']):.0f} requests",
+                     f"< {PHONE_KB} kB: {'met' if ok_kb else '**missed**'}" if light else "reported"))
+    return rows
+
+
+def _crowd_rows(url: str, script: Path, run_dir: Path) -> list[tuple[str, str, str]]:
+    crowd(url, script, seconds=5)        # warm the workers and nginx's cache a little, as a live site is
+    before = os.getloadavg()[0]
+    since = _log_lines(run_dir)
+    c = crowd(url, script)
+    share = _cache_share(run_dir, since)
+    ok = c["rps"] >= CROWD_RPS and c["p95"] / 1000 < CROWD_P95_MS and c["errors"] == 0
+    return [(f"crowd: {CONNECTIONS} clients for {SECONDS} s, half by name, half by point (wrk); load average "
+             f"{before:.1f} before",
+             f"{c['rps']:.0f} answers/s, p50 {c['p50'] / 1000:.1f} ms, p95 {c['p95'] / 1000:.1f} ms, "
+             f"p99 {c['p99'] / 1000:.1f} ms, {c['errors']} errors; from nginx's cache: {share}",
+             f">= {CROWD_RPS}/s, p95 < {CROWD_P95_MS} ms, 0 errors: {'met' if ok else '**missed**'}")]
+
+
+def _both_rows(url: str, script: Path) -> list[tuple[str, str, str]]:
+    from tools import load
+
+    load.run_blocking(url, sessions=4, seconds=3, interval=1)       # warm both app processes
+    alone = load.run_blocking(url, sessions=DASH_SESSIONS, seconds=SECONDS + 10, interval=DASH_INTERVAL)
+    box: dict = {}
+    th = threading.Thread(target=lambda: box.update(r=crowd(url, script, seconds=SECONDS + 10)))
+    th.start()
+    both = load.run_blocking(url, sessions=DASH_SESSIONS, seconds=SECONDS + 10, interval=DASH_INTERVAL)
+    th.join()
+    a, w, c = alone.summary(), both.summary(), box["r"]
+    rise = (w["p95_s"] / a["p95_s"] - 1) if a["p95_s"] and w["p95_s"] else None
+    ok_f = c["p95"] / 1000 < BOTH_P95_MS and c["errors"] == 0
+    return [
+        (f"both: the crowd at the finder while {DASH_SESSIONS} dashboard sessions search every {DASH_INTERVAL:g} s: "
+         "the finder", f"{c['rps']:.0f} answers/s, p50 {c['p50'] / 1000:.1f} ms, p95 {c['p95'] / 1000:.1f} ms, "
+         f"{c['errors']} errors", f"p95 < {BOTH_P95_MS} ms: {'met' if ok_f else '**missed**'}"),
+        ("both: the dashboard's search p50 / p95, alone → with the crowd",
+         f"{a['p50_s']} / {a['p95_s']} s → {w['p50_s']} / {w['p95_s']} s ({rise:+.0%} p95); errors "
+         f"{a['errors']} → {w['errors']}" if rise is not None else "—",
+         f"p95 rises by at most 50 %: {'met' if rise is not None and rise <= 0.5 else '**missed**'}")]
+
+
+PARTS = ("phone", "crowd", "both")
+
+
+def measure(workdir: Path, parts: tuple[str, ...] = PARTS) -> list[tuple[str, str, str]]:
     if shutil.which("wrk") is None:
         return [("finder crowd", "skipped: no wrk (apt-get install -y wrk; make system-deps)", "—")]
     from jinguo.serve.supervisor import Supervisor, free_port
-    from tools import load
 
     db = ensure_db(workdir)
     tmp = Path(tempfile.mkdtemp(prefix="jinguo-finder-bench-"))
@@ -190,49 +247,12 @@ def measure(workdir: Path) -> list[tuple[str, str, str]]:
     try:
         sup.start(timeout=180)
         script = _lua(_paths(db), tmp / "crowd.lua")
-        # phones first, on a quiet machine
-        if Path("/usr/bin/chromium").exists():
-            ph = phone(sup.url)
-            for name, label in (("light", "light page /find?near=…"), ("streamlit", "Streamlit finder /mother-rooms?mr_near=…")):
-                g = ph[name]
-                ok_s = statistics.median(g["s"]) < PHONE_MS / 1000
-                ok_kb = statistics.median(g["kb"]) < PHONE_KB
-                target = f"< {PHONE_MS / 1000:g} s, < {PHONE_KB} kB" if name == "light" else "reported (same run)"
-                rows.append((f"phone first visit, {label}: first 高德导航 link", _stats(g["s"], "s"),
-                             target + (f": {'met' if ok_s else '**missed**'}" if name == "light" else "")))
-                rows.append((f"phone first visit, {label}: bytes on the wire, requests",
-                             f"{_stats(g['kb'], 'kB', 1)}, {statistics.median(g['req']):.0f} requests",
-                             (f"< {PHONE_KB} kB: {'met' if ok_kb else '**missed**'}") if name == "light" else "reported"))
-        # the crowd alone (warm the workers and nginx's cache a little first, as a live site is)
-        crowd(sup.url, script, seconds=5)
-        since = _log_lines(sup.run_dir)
-        c = crowd(sup.url, script)
-        share = _cache_share(sup.run_dir, since)
-        ok = c["rps"] >= CROWD_RPS and c["p95"] / 1000 < CROWD_P95_MS and c["errors"] == 0
-        rows.append((f"crowd: {CONNECTIONS} clients for {SECONDS} s, half by name, half by point (wrk)",
-                     f"{c['rps']:.0f} answers/s, p50 {c['p50'] / 1000:.1f} ms, p95 {c['p95'] / 1000:.1f} ms, "
-                     f"p99 {c['p99'] / 1000:.1f} ms, {c['errors']} errors; from nginx's cache: {share}",
-                     f">= {CROWD_RPS}/s, p95 < {CROWD_P95_MS} ms, 0 errors: {'met' if ok else '**missed**'}"))
-        # the dashboard alone, then with the crowd
-        load.run_blocking(sup.url, sessions=4, seconds=3, interval=1)       # warm both app processes
-        alone = load.run_blocking(sup.url, sessions=DASH_SESSIONS, seconds=SECONDS + 10, interval=DASH_INTERVAL)
-        box: dict = {}
-        th = threading.Thread(target=lambda: box.update(r=crowd(sup.url, script, seconds=SECONDS + 10)))
-        th.start()
-        both = load.run_blocking(sup.url, sessions=DASH_SESSIONS, seconds=SECONDS + 10, interval=DASH_INTERVAL)
-        th.join()
-        a, w, c2 = alone.summary(), both.summary(), box["r"]
-        rise = (w["p95_s"] / a["p95_s"] - 1) if a["p95_s"] and w["p95_s"] else None
-        ok_f = c2["p95"] / 1000 < BOTH_P95_MS and c2["errors"] == 0
-        rows.append((f"both: the crowd at the finder while {DASH_SESSIONS} dashboard sessions search every "
-                     f"{DASH_INTERVAL:g} s: the finder",
-                     f"{c2['rps']:.0f} answers/s, p50 {c2['p50'] / 1000:.1f} ms, p95 {c2['p95'] / 1000:.1f} ms, "
-                     f"{c2['errors']} errors", f"p95 < {BOTH_P95_MS} ms: {'met' if ok_f else '**missed**'}"))
-        rows.append(("both: the dashboard's search p50 / p95, alone → with the crowd",
-                     f"{a['p50_s']} / {a['p95_s']} s → {w['p50_s']} / {w['p95_s']} s "
-                     f"({'+' if rise is not None and rise >= 0 else ''}{rise:.0%} p95); errors {a['errors']} → "
-                     f"{w['errors']}" if rise is not None else "—",
-                     f"p95 rises by at most 50 %: {'met' if rise is not None and rise <= 0.5 else '**missed**'}"))
+        if "phone" in parts and Path("/usr/bin/chromium").exists():      # phones first, on a quieter machine
+            rows += _phone_rows(sup.url)
+        if "crowd" in parts:
+            rows += _crowd_rows(sup.url, script, sup.run_dir)
+        if "both" in parts:
+            rows += _both_rows(sup.url, script)
     finally:
         sup.stop()
         for k, v in old.items():
@@ -241,13 +261,17 @@ def measure(workdir: Path) -> list[tuple[str, str, str]]:
             else:
                 os.environ[k] = v
         shutil.rmtree(tmp, ignore_errors=True)
-    load_avg = os.getloadavg()[0]
-    rows.append(("machine", f"{os.cpu_count()} cores, load average {load_avg:.1f} after the run", "—"))
+    rows.append(("machine", f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} after the run", "—"))
     return rows
 
 
 if __name__ == "__main__":
-    work = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".bench"
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m tools.bench_finder", description=__doc__.split("\n\n")[0])
+    ap.add_argument("workdir", nargs="?", type=Path, default=ROOT / ".bench")
+    ap.add_argument("--parts", default=",".join(PARTS), help="phone,crowd,both (default all)")
+    a = ap.parse_args()
     print("| what | result | target |\n|---|---|---|")
-    for what, result, target in measure(work):
+    for what, result, target in measure(a.workdir, tuple(a.parts.split(","))):
         print(f"| {what} | {result} | {target} |")

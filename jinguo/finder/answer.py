@@ -7,8 +7,8 @@ labels and the open-now rule from :mod:`jinguo.views.rooms`. The scope is ``scop
 
 Per process, for the current database file (reloaded when the file is replaced, see
 :func:`jinguo.store.db.db_key`): the pool of public rooms, the region names, and small caches of answers
-that depend only on their question (a typed place's point: cpca takes ~20 ms per address; the buses serving a
-district; a room's row).
+that depend only on their question (a typed place's point: cpca takes ~20 ms per address; a room's row), and
+the buses serving every district (one query).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class Finder:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._kept: dict[str, object] = {}
-        self._caches: dict[str, _LRU] = {k: _LRU() for k in ("place", "buses", "room")}
+        self._caches: dict[str, _LRU] = {k: _LRU() for k in ("place", "room")}
 
     # ------------------------------------------------------------------ the file and what is kept for it
     def _file(self) -> tuple[tuple, object]:
@@ -128,7 +128,7 @@ class Finder:
         with self._lock:
             if key != self._key:
                 self._key, self._kept = key, {}
-                self._caches = {k: _LRU() for k in ("place", "buses", "room")}
+                self._caches = {k: _LRU() for k in ("place", "room")}
         return key, con
 
     def _run(self, con):
@@ -160,6 +160,16 @@ class Finder:
             return dict(zip(names["adcode"], names["name_en" if lang == "en" else "name_short"]))
         return self._derived("places_" + lang, make)
 
+    def buses(self) -> dict[str, list[dict]]:
+        """The buses serving each district (rooms_mobile_all: rooms_mobile_near for every district at once;
+        asking per district cost a query for each of 2,875 districts the first time a crowd touched it)."""
+        def make(con):
+            by: dict[str, list[dict]] = {}
+            for r in self._run(con)("rooms_mobile_all", n=BUSES_SHOWN, origins=list(ORIGINS)).to_pylist():
+                by.setdefault(r.pop("district"), []).append(r)
+            return by
+        return self._derived("buses", make)
+
     def regions(self) -> dict:
         return self._derived("regions", lambda con: locate.regions(self.names()))
 
@@ -170,6 +180,8 @@ class Finder:
         pool = self.pools.get(key, "public", run)
         pool.passing(run, self._params(Question(), rooms.china_now()))
         self.names()
+        self.districts()
+        self.buses()
 
     # ------------------------------------------------------------------ answers
     @staticmethod
@@ -211,10 +223,8 @@ class Finder:
         shown = [describe(r, lang, now, places) for r in found]
         buses = None
         if "mobile_bus" in q.kinds:
-            district, city = self.districts().nearest(lon, lat)
-            rows = self._caches["buses"].get((district, city), lambda: [] if not district else run(
-                "rooms_mobile_near", district=district, city=city, n=BUSES_SHOWN, origins=list(ORIGINS)).to_pylist())
-            buses = [describe(r, lang, now, places) for r in rows]
+            district, _ = self.districts().nearest(lon, lat)
+            buses = [describe(r, lang, now, places) for r in self.buses().get(district, [])]
         origins = sorted({r["origin"] for r in shown + (buses or [])})
         return Answer(q, lang, lon, lat, how, shown, buses, origins)
 
