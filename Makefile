@@ -16,7 +16,8 @@ venv: $(STAMP)
 
 # System packages, from Debian, where missing (CI runs as root): Chromium and CJK/emoji fonts for the
 # browser tests and the briefing's static charts, nginx for `serve`, LibreOffice (calc, no GUI) so the
-# tests can make the .xls/.ods files real offices send.
+# tests can make the .xls/.ods files real offices send, wrk for the finder's crowd bench, libzbar0 so the
+# tests can decode the QR code on a room's page.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -24,6 +25,8 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "color emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	ldconfig -p 2>/dev/null | grep -q "libzbar.so.0" || missing="$$missing libzbar0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing:$$missing"; \

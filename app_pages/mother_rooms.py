@@ -1,9 +1,6 @@
 """妈咪小屋地图 Mother-room finder: the nearest open room first (address or the phone's location), then
 the map; mobile rooms apart; a page per room (?room=ID); coverage gaps for officers."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +12,7 @@ from jinguo.web.escape import md_escape
 f = frame.filters()
 lg = f.lang
 t = frame.tr
-now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)   # rooms keep China's hours
+now = rooms.china_now()   # rooms keep China's hours
 roomfinder.style()
 asked_origins = list(f.origins) or ["reported", "demo", "imported"]
 names = data.region_names()
@@ -51,9 +48,8 @@ if view_choice == "find":
     provinces = [ask.prov] if ask.prov else list(f.provinces)
     centre = roomfinder.my_location(t)
     if centre is None and ask.near:
-        regions = {r.adcode: (r.lon if r.lon == r.lon else None, r.lat, r.name_zh) for r in names.itertuples()}
         try:
-            lon, lat, how = locate.locate(ask.near, ask.crs, regions)
+            lon, lat, how = locate.locate(ask.near, ask.crs, locate.regions(names))
         except locate.LocateError as e:
             st.warning(t(e.key))
             st.stop()
@@ -68,8 +64,8 @@ if view_choice == "find":
 
     if centre:
         fixed_kinds = [k for k in ask.flt.kinds if k != "mobile_bus"]
-        res = data.q("rooms_nearest", lon=centre[0], lat=centre[1], n=ask.n, radius_m=ask.radius_km * 1000.0,
-                     origins=asked_origins, **{**params, "kinds": fixed_kinds or ["-"]})
+        res = data.nearest_rooms(centre[0], centre[1], ask.n, ask.radius_km * 1000.0, origins=asked_origins,
+                                 **{**params, "kinds": fixed_kinds or ["-"]})
         pts = rooms.describe(res, lg, now, t)
         st.subheader(t("finder.nearest_open" if ask.flt.open_now else "finder.nearest", n=len(pts)))
         if not pts:

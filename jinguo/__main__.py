@@ -1,4 +1,4 @@
-"""Command line: ``python -m jinguo build|serve|import|users|brief``.
+"""Command line: ``python -m jinguo build|serve|import|users|brief|finder``.
 
 The bench and the load generator are tools, not runtime: ``python -m tools.bench``, ``python -m tools.load``.
 """
@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                         "none: only reported and imported rows (production)")
     b.set_defaults(func=_build)
 
-    # Subcommands of other modules register themselves (import, users, serve, brief).
-    for mod in ("ingest.cli", "auth.cli", "serve", "brief.cli"):
+    # Subcommands of other modules register themselves (import, users, serve, brief, finder).
+    for mod in ("ingest.cli", "auth.cli", "serve", "brief.cli", "finder.cli"):
         if importlib.util.find_spec(f"jinguo.{mod}") is not None:
             importlib.import_module(f"jinguo.{mod}").add_parser(sub)
 

@@ -1,5 +1,6 @@
 -- Mother rooms (工会妈妈小屋 / 爱心妈咪小屋): lookup, nearest, map layers, coverage.
--- Coordinates are GCJ-02. Distances are great-circle: the haversine_m macro of schema.sql.
+-- Coordinates are GCJ-02. Distances are great-circle: the haversine_m macro of schema.sql here, its twin
+-- jinguo.geo.coords.haversine_m for the nearest rooms (ranked in memory from rooms_pool).
 -- Every query reads rooms only inside $scope, and when $public_only is true it
 -- drops internal workplace rooms and never returns the internal contact.
 
@@ -31,38 +32,33 @@ where $q = '' or list_bool_and(list_transform(
 order by province_code, city_code, room_id
 limit $limit;
 
--- name: rooms_nearest
--- The $n rooms nearest to ($lon, $lat) within $radius_m metres, nearest first,
--- with the distance in metres. A bounding box narrows the scan before haversine.
-with box as (
-    select
-        $radius_m / 111195.08 as dlat,
-        $radius_m / (111195.08 * greatest(cos(radians($lat)), 0.01)) as dlon
-),
-cand as (
-    select m.*
-    from filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
-        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
-        $now_time) as m, box
-    where m.lat between $lat - box.dlat and $lat + box.dlat
-        and m.lon between $lon - box.dlon and $lon + box.dlon
-),
-dist as (
-    select *,
-        haversine_m($lat, $lon, lat, lon) as distance_m
-    from cand
-)
+-- name: rooms_pool
+-- Every room the scope may see, in room_id order, with the fields a room is shown with (the contact
+-- only when not $public_only): the pool jinguo.views.nearest ranks by distance in memory, for the
+-- Streamlit finder and the public finder alike. The same rooms in the same order as rooms_passing.
 select
     room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
     has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
     open_time, close_time, open_days, digital, navigable,
     case when $public_only then null else contact end as contact,
-    round(distance_m, 1) as distance_m,
     service_area, origin
-from dist
-where distance_m <= $radius_m
-order by distance_m, room_id
-limit $n;
+from mother_room
+where list_contains($scope, province_code)
+    and not ($public_only and internal)
+order by room_id;
+
+-- name: rooms_passing
+-- For each room of rooms_pool (the same rooms, the same order): whether it passes the finder's filters
+-- (filtered_rooms, the one definition of kinds, amenities, open now, digital, navigable and origins).
+-- Asked once per distinct filter and minute, not per question (jinguo.views.nearest keeps the answer).
+select f.room_id is not null as passes
+from mother_room as m
+left join filtered_rooms($scope, $public_only, $origins, $kinds, $need_lock, $need_sink, $need_fridge,
+        $need_outlet, $need_seating, $need_changing, $digital_only, $navigable_only, $open_now, $weekday,
+        $now_time) as f on f.room_id = m.room_id
+where list_contains($scope, m.province_code)
+    and not ($public_only and m.internal)
+order by m.room_id;
 
 -- name: rooms_grid
 -- Rooms counted in square cells of $cell degrees (national zoom): one row per
@@ -209,20 +205,54 @@ where m.room_id = $room_id
     and not ($public_only and m.internal);
 
 -- name: rooms_mobile_near
--- Mobile rooms (buses) serving district $district: those whose service area lists
--- it or its city $city, or, with no service area, whose base is in $city. Never
--- ranked by distance: a bus is not at its base.
+-- Mobile rooms (buses) serving district $district of city $city (bus_service: its service area lists
+-- the district or the city, or, with none, its base is in the city), those listing the district first.
+-- Never ranked by distance: a bus is not at its base.
+with s as (
+    select room_id, bool_or(code = $district) as direct
+    from bus_service($scope, $public_only, $origins)
+    where code = $district or code = $city
+    group by room_id
+)
 select
-    room_id, name, province_code, city_code, district_code, address, lon, lat, kind,
-    has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
-    open_time, close_time, open_days, digital, navigable,
-    service_area, origin
-from mother_room
-where list_contains($scope, province_code)
-    and not ($public_only and internal)
-    and list_contains($origins, origin)
-    and kind = 'mobile_bus'
-    and (list_has_any(string_split(coalesce(service_area, ''), ','), [$district, $city])
-        or (service_area is null and city_code = $city))
-order by list_contains(string_split(coalesce(service_area, ''), ','), $district) desc, room_id
+    m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat, m.kind,
+    m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable,
+    m.service_area, m.origin
+from s
+inner join mother_room as m on m.room_id = s.room_id
+order by s.direct desc, m.room_id
 limit $n;
+
+-- name: rooms_mobile_all
+-- rooms_mobile_near for every district at once (the public finder keeps it per database file instead of
+-- asking per district): each district's first $n buses, in rooms_mobile_near's order, with the district.
+with d as (
+    select adcode as district, substr(adcode, 1, 4) || '00' as city
+    from region
+    where level = 'district'
+),
+b as (
+    select room_id, code from bus_service($scope, $public_only, $origins)
+),
+s as (
+    select district, room_id, bool_or(direct) as direct
+    from (
+        select d.district, b.room_id, true as direct from d inner join b on b.code = d.district
+        union all
+        select d.district, b.room_id, false as direct from d inner join b on b.code = d.city
+    )
+    group by district, room_id
+),
+ranked as (
+    select *, row_number() over (partition by district order by direct desc, room_id) as pos from s
+)
+select
+    r.district, m.room_id, m.name, m.province_code, m.city_code, m.district_code, m.address, m.lon, m.lat,
+    m.kind, m.has_lock, m.has_sink, m.has_fridge, m.has_outlet, m.has_seating, m.has_changing_table,
+    m.open_time, m.close_time, m.open_days, m.digital, m.navigable,
+    m.service_area, m.origin
+from ranked as r
+inner join mother_room as m on m.room_id = r.room_id
+where r.pos <= $n
+order by r.district, r.pos;

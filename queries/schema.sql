@@ -249,6 +249,19 @@ create macro haversine_m(lat1, lon1, lat2, lon2) as 2 * 6371008.8 * asin(sqrt(
     pow(sin(radians(lat2 - lat1) / 2), 2)
     + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2)));
 
+-- What each mobile room (bus) a reader may see serves: one row per code its service area lists (a
+-- district or a city), or its base city when it lists none. A bus serves district d of city c when one
+-- of its codes is d or c, and serves d directly when one is d (rooms_mobile_near, rooms_mobile_all).
+create macro bus_service(scope, public_only, origins) as table
+    select m.room_id, s.code
+    from mother_room as m,
+        unnest(case when m.service_area is null then [m.city_code]
+            else string_split(m.service_area, ',') end) as s(code)
+    where list_contains(scope, m.province_code)
+        and not (public_only and m.internal)
+        and list_contains(origins, m.origin)
+        and m.kind = 'mobile_bus';
+
 -- Mother rooms a reader may see that pass the lookup filters (kind, amenities, open now, digital,
 -- navigable). Shared by the search and the nearest-room queries; the caller's $scope and
 -- $public_only are passed in, so the scope still travels with every query.

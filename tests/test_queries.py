@@ -154,13 +154,26 @@ def c_rooms_search(con):
         == ["r1", "r2"]
 
 
-def c_rooms_nearest(con):
-    df = query(con, "rooms_nearest", lon=117.0, lat=36.7, radius_m=1000.0, n=10, origins=ORIG, **ROOMS)
-    assert rows(df, "room_id", "distance_m") == [("r1", 0.0), ("r2", 0.0)]
-    # Saturday 10:00: r2 opens on weekdays only
+def c_rooms_pool(con):
+    # every room in room_id order; the public pool has no internal room (r2) and no contact
+    assert rows(query(con, "rooms_pool"), "room_id", "contact") == [("r1", None), ("r2", "张三 0531-1"), ("r3", None),
+                                                                   ("r4", None)]
+    pub = query(con, "rooms_pool", sql.Scope(public_only=True))
+    assert list(pub["room_id"]) == ["r1", "r3", "r4"] and pub["contact"].isna().all()
+    assert list(query(con, "rooms_pool", SD_VIEWER)["room_id"]) == ["r1", "r2", "r3"]
+
+
+def c_rooms_passing(con):
+    # one flag per pool room (r1..r4). Saturday 10:00, open now: r2 opens on weekdays only
+    assert list(query(con, "rooms_passing", origins=ORIG, **ROOMS)["passes"]) == [True, True, True, True]
     sat = {**ROOMS, "open_now": True, "weekday": "6", "now_time": "10:00"}
-    assert list(query(con, "rooms_nearest", lon=117.0, lat=36.7, radius_m=1000.0, n=10, origins=ORIG,
-                      **sat)["room_id"]) == ["r1"]
+    assert list(query(con, "rooms_passing", origins=ORIG, **sat)["passes"]) == [True, False, True, True]
+    # a sink (r1, r4), public rooms only (r1, r4), imported only (r4); the public pool has three rooms
+    assert list(query(con, "rooms_passing", origins=ORIG, **{**ROOMS, "need_sink": True})["passes"]) == \
+        [True, False, False, True]
+    assert list(query(con, "rooms_passing", origins=["imported"], **ROOMS)["passes"]) == [False, False, False, True]
+    assert list(query(con, "rooms_passing", sql.Scope(public_only=True), origins=ORIG,
+                      **{**ROOMS, "kinds": ["public"]})["passes"]) == [True, False, True]
 
 
 def c_rooms_one(con):
@@ -179,6 +192,13 @@ def c_rooms_mobile_near(con):
     assert rows(df, "room_id", "kind", "service_area") == [("r3", "mobile_bus", "370202")]
     assert query(con, "rooms_mobile_near", district="370102", city="370100", n=10, origins=ORIG).empty
     assert query(con, "rooms_mobile_near", district="370202", city="370200", n=10, origins=["demo"]).empty
+
+
+def c_rooms_mobile_all(con):
+    # the tiny database's districts: 历下区 (济南) has no bus; 市南区 (青岛) has r3, which lists it
+    df = query(con, "rooms_mobile_all", n=10, origins=ORIG)
+    assert rows(df, "district", "room_id", "service_area") == [("370202", "r3", "370202")]
+    assert query(con, "rooms_mobile_all", n=10, origins=["demo"]).empty
 
 
 def c_rooms_grid(con):

@@ -11,7 +11,7 @@ from jinguo.auth.access import scope_for
 from jinguo.geo import coords, locate
 from jinguo.store import sql
 from jinguo.store.db import query
-from jinguo.views import decks, rooms
+from jinguo.views import decks, nearest, rooms
 from jinguo.web.escape import md_escape
 from tests.conftest import SCHEMA
 
@@ -72,10 +72,15 @@ MONDAY_NOON = datetime(2024, 4, 22, 12, 0)
 SUNDAY_NIGHT = datetime(2024, 4, 28, 22, 0)
 
 
-def near(con, scope=None, flt=None, radius=50_000.0, n=10):
+def near(con, scope=None, flt=None, radius=50_000.0, n=10, at=BASE):
+    """The nearest rooms as both finders ask for them (jinguo.views.nearest over rooms_pool/rooms_passing)."""
     flt = flt or rooms.RoomFilter(now=MONDAY_NOON)
-    return query(con, "rooms_nearest", scope, lon=BASE[0], lat=BASE[1], n=n, radius_m=radius, origins=ORIG,
-                 **flt.params())
+    scope = scope or sql.Scope.everything()
+
+    def run(name, **p):
+        return sql.run_arrow(con, name, scope, **p)
+
+    return nearest.load(run).nearest(run, at[0], at[1], n, radius, {"origins": ORIG, **flt.params()}).to_pandas()
 
 
 def test_sql_distance_equals_hand_computed_haversine(rcon):
@@ -233,3 +238,113 @@ def test_bus_service_gives_each_bus_its_district_and_neighbours():
     assert (out.loc[0, "open_time"], out.loc[0, "close_time"], out.loc[0, "open_days"]) in [
         h for h in buses.BUS_HOURS]
     assert out.loc[1, "service_area"] is None and out.loc[1, "open_time"] == "09:00:00"
+
+
+def test_nearest_ties_go_by_room_id_and_n_zero_gives_none(rcon, tmp_path):
+    """Two rooms at one point: the one with the smaller id first; the pool holds the scope's rooms only."""
+    res = near(rcon, at=(117.0, 36.67), radius=1000.0)
+    assert list(res["room_id"]) == ["E"] and res["distance_m"].iloc[0] == 0.0
+    assert near(rcon, n=0).empty
+
+
+def test_nearest_reads_each_filter_once_and_reloads_a_replaced_file(rooms_db, tmp_path):
+    """The filter (rooms_passing) is asked once per distinct filter, not per question; a pool is rebuilt when
+    the file's key changes (a new import renamed into place), so a room added to the file is found."""
+    import shutil
+
+    from jinguo.store.db import connect, db_key
+
+    path = tmp_path / "live.duckdb"
+    shutil.copyfile(rooms_db, path)
+    pools, asked = nearest.Pools(), []
+
+    def ask(flt):
+        key = db_key(path)
+        con = connect(path)
+        try:
+            def run(name, **p):
+                asked.append(name)
+                return sql.run_arrow(con, name, sql.Scope(public_only=True), **p)
+            return list(pools.get(key, "public", run).nearest(run, *BASE, 10, 50_000.0,
+                                                                 {"origins": ORIG, **flt.params()})["room_id"].to_pylist())
+        finally:
+            con.close()
+
+    monday = rooms.RoomFilter(now=MONDAY_NOON)
+    assert ask(monday) == ["A", "C", "D"] and asked == ["rooms_pool", "rooms_passing"]
+    assert ask(monday) == ["A", "C", "D"] and asked == ["rooms_pool", "rooms_passing"]       # nothing asked again
+    assert ask(rooms.RoomFilter(kinds=("public",), now=MONDAY_NOON)) == ["A", "D"]
+    assert asked[2:] == ["rooms_passing"]
+    new = tmp_path / "new.duckdb"
+    shutil.copyfile(path, new)
+    con = duckdb.connect(str(new))
+    con.execute("""insert into mother_room select 'F', '新小屋', province_code, city_code, district_code, address,
+                   112.4505, 34.6201, crs_in, kind, has_lock, has_sink, has_fridge, has_outlet, has_seating,
+                   has_changing_table, open_time, close_time, open_days, opened_date, digital, navigable,
+                   internal, contact, origin, service_area from mother_room where room_id = 'A'""")
+    con.close()
+    new.rename(path)
+    assert ask(monday)[0] == "F"
+    assert asked[3:] == ["rooms_pool", "rooms_passing"]
+
+
+def test_nearest_agrees_with_a_brute_force_scan_of_the_built_database(built):
+    """At national scale, for 25 district centres: the five nearest public fixed rooms within 20 km, found by
+    the pool, are exactly those of a plain scan of every public room by the hand-written haversine above."""
+    import random
+
+    fixed = tuple(k for k in rooms.KINDS if k != "mobile_bus")
+    every = built.execute("select room_id, lon, lat from mother_room where not internal and kind <> 'mobile_bus' "
+                          "order by room_id").fetchall()
+    centres = built.execute("select lon, lat from region where level = 'district' and lon is not null "
+                            "order by adcode").fetchall()
+    random.seed(3)
+    for lon, lat in random.sample(centres, 25):
+        want = sorted((hav(lon, lat, x, y), rid) for rid, x, y in every if abs(y - lat) < 0.5)
+        want = [rid for d, rid in want if d <= 20_000.0][:5]
+        got = near(built, scope=scope_for(None), flt=rooms.RoomFilter(kinds=fixed, now=MONDAY_NOON), radius=20_000.0,
+                   n=5, at=(lon, lat))
+        assert list(got["room_id"]) == want
+
+
+def test_buses_for_every_district_at_once_are_those_asked_district_by_district(built):
+    """rooms_mobile_all (the public finder's, once per file) gives each district exactly the buses, in the
+    order, that rooms_mobile_near gives it (the Streamlit finder's), for every district a bus serves and 30 others."""
+    import random
+
+    scope = scope_for(None)
+    every = query(built, "rooms_mobile_all", scope, n=5, origins=ORIG)
+    districts = [r[0] for r in built.execute("select adcode from region where level = 'district' order by adcode")
+                 .fetchall()]
+    random.seed(5)
+    served = 0
+    with_buses = sorted(set(every["district"]))        # the demo's buses run in a few cities
+    for d in with_buses + random.sample(districts, 30):
+        one = list(query(built, "rooms_mobile_near", scope, district=d, city=d[:4] + "00", n=5,
+                         origins=ORIG)["room_id"])
+        assert list(every[every["district"] == d]["room_id"]) == one, d
+        served += bool(one)
+    assert served >= len(with_buses) >= 5
+
+
+def test_a_bus_serves_a_district_listed_or_its_city_listed_or_based_there_with_no_area(rooms_db, tmp_path):
+    """BUS1 lists 西工区 itself (first); BUS3 lists no area and is based in Luoyang; BUS4 lists Luoyang (the
+    city); BUS2 lists only 老城区: for 西工区 the buses are BUS1, then BUS3 and BUS4 by id, by both queries."""
+    import shutil
+
+    path = tmp_path / "buses.duckdb"
+    shutil.copyfile(rooms_db, path)
+    con = duckdb.connect(str(path))
+    for rid, area in (("BUS3", None), ("BUS4", "410300")):
+        con.execute("""insert into mother_room select ?, name, province_code, city_code, district_code, address, lon,
+                       lat, crs_in, kind, has_lock, has_sink, has_fridge, has_outlet, has_seating, has_changing_table,
+                       open_time, close_time, open_days, opened_date, digital, navigable, internal, contact, origin,
+                       ? from mother_room where room_id = 'BUS2'""", [rid, area])
+    con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    near_ = list(query(con, "rooms_mobile_near", district="410303", city="410300", n=5, origins=ORIG)["room_id"])
+    every = query(con, "rooms_mobile_all", n=5, origins=ORIG)
+    con.close()
+    assert near_ == ["BUS1", "BUS3", "BUS4"]
+    assert list(every[every["district"] == "410303"]["room_id"]) == near_
+    assert list(every[every["district"] == "410302"]["room_id"]) == ["BUS1", "BUS2", "BUS3", "BUS4"]

@@ -35,13 +35,14 @@ def test_the_config_keeps_sessions_on_their_process_and_takes_dead_ones_out(tmp_
     """Every process is listed with passive health; the upstream hashes the nginx-set cookie; the websocket is
     upgraded; no placeholder is left; every path nginx writes is under the runtime dir."""
     text = render_config(tmp_path, "127.0.0.1:18999", [18001, 18002])
-    assert re.findall(r"server (127\.0\.0\.1:\d+) max_fails=1 fail_timeout=5s;", text) == \
+    app = re.search(r"upstream jinguo_app \{(.*?)\n    \}", text, re.S).group(1)
+    assert re.findall(r"server (127\.0\.0\.1:\d+) max_fails=1 fail_timeout=5s;", app) == \
         ["127.0.0.1:18001", "127.0.0.1:18002"]
     assert "hash $jg_key consistent;" in text and "ip_hash" not in text.replace("ip_hash would", "")
     assert '$request_id;' in text and "jg_backend=$request_id" in text
     assert "proxy_set_header Upgrade $http_upgrade;" in text and "location = /_stcore/stream" in text
-    assert "@" not in re.sub(r"#.*", "", text)
-    for path in re.findall(r"^\s*(?:pid|error_log|access_log|\w+_temp_path)\s+(\S+)", text, re.M):
+    assert not re.search(r"@[A-Z_]+@", re.sub(r"#.*", "", text))     # no placeholder left
+    for path in re.findall(r"^\s*(?:pid|error_log|access_log|\w+_temp_path|proxy_cache_path)\s+(\S+)", text, re.M):
         assert path.startswith(str(tmp_path)), path
 
 
@@ -83,8 +84,9 @@ def test_every_location_passes_the_readers_address_and_host(tmp_path):
     """A location with its own proxy_set_header drops the server block's: each location repeats Host and
     X-Real-IP (the sign-in lockout's per-client key behind nginx)."""
     text = re.sub(r"#.*", "", render_config(tmp_path, "127.0.0.1:18999", [18001]))
-    locations = re.findall(r"^\s*location\b[^{]*\{(.*?)\n\s*\}", text, re.S | re.M)
-    assert len(locations) == 2
+    locations = [b for b in re.findall(r"^\s*location\b[^{]*\{(.*?)\n\s*\}", text, re.S | re.M)
+                 if "proxy_pass" in b]
+    assert len(locations) == 3      # the websocket, the public finder, the rest
     for body in locations:
         assert "proxy_set_header X-Real-IP $remote_addr;" in body and "proxy_set_header Host $http_host;" in body
 
@@ -103,3 +105,27 @@ def test_the_sign_in_client_is_the_readers_address_only_through_loopback(monkeyp
     ctx = SimpleNamespace(ip_address=peer, headers={"X-Real-IP": header} if header else {})
     monkeypatch.setattr(signin, "st", SimpleNamespace(context=ctx))
     assert signin._client() == expected
+
+
+def test_the_finder_has_its_own_workers_cache_and_limit(tmp_path):
+    """/find and /api/ go to the finder's workers (or, with none, to the app processes), through a cache keyed
+    by host and URI and a per-address limit that loopback escapes."""
+    text = render_config(tmp_path, "127.0.0.1:18999", [18001], finder=[18101, 18102])
+    finder = re.search(r"upstream jinguo_finder \{(.*?)\n    \}", text, re.S).group(1)
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", finder) == ["18101", "18102"] and "keepalive" in finder
+    loc = re.search(r"location ~ \^/\(find\$\|find/\|api/\) \{(.*?)\n        \}", text, re.S).group(1)
+    assert "proxy_pass http://jinguo_finder;" in loc and "proxy_cache_key $scheme$host$request_uri;" in loc
+    assert "limit_req zone=finder_rate" in loc and re.search(r"127\.0\.0\.1 0;", text)
+    alone = render_config(tmp_path, "127.0.0.1:18999", [18001])
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)",
+                      re.search(r"upstream jinguo_finder \{(.*?)\n    \}", alone, re.S).group(1)) == ["18001"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers run as another user")
+def test_a_run_dir_nginx_workers_cannot_reach_is_refused_with_a_message(tmp_path):
+    shut = tmp_path / "shut"
+    shut.mkdir(mode=0o700)
+    with pytest.raises(ValueError, match="cannot pass through"):
+        Supervisor(replicas=1, run_dir=shut / "run")
+    with pytest.raises(ValueError, match="finder-workers"):
+        Supervisor(replicas=1, finder_workers=17)

@@ -3,6 +3,8 @@ point."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from jinguo.geo import coords
 
 
@@ -40,11 +42,27 @@ def locate(text: str, crs: str, regions) -> tuple[float, float, str]:
     raise LocateError("rooms.near_unknown")
 
 
+def regions(names) -> dict[str, tuple[float | None, float, str]]:
+    """The ``regions`` argument of :func:`locate` from the region_names rows: adcode -> (lon, lat, name)."""
+    return {r.adcode: (r.lon if r.lon == r.lon else None, r.lat, r.name_zh) for r in names.itertuples()}
+
+
+class Districts:
+    """District centroids from the region_names rows, for :meth:`nearest` (build once, ask many times)."""
+
+    def __init__(self, names):
+        d = names[(names["level"] == "district") & names["lon"].notna()]
+        self.codes = [str(c) for c in d["adcode"]]
+        self.lon, self.lat = d["lon"].to_numpy(float), d["lat"].to_numpy(float)
+
+    def nearest(self, lon: float, lat: float) -> tuple[str | None, str | None]:
+        """(district adcode, city adcode) of the district centroid nearest the point (for buses serving it)."""
+        if not self.codes:
+            return None, None
+        code = self.codes[int(np.argmin(coords.haversine_m(lon, lat, self.lon, self.lat)))]
+        return code, code[:4] + "00"
+
+
 def nearest_district(names, lon: float, lat: float) -> tuple[str | None, str | None]:
     """(district adcode, city adcode) of the district centroid nearest the point (for buses serving it)."""
-    d = names[(names["level"] == "district") & names["lon"].notna()]
-    if d.empty:
-        return None, None
-    i = int(coords.haversine_m(lon, lat, d["lon"].to_numpy(float), d["lat"].to_numpy(float)).argmin())
-    code = str(d["adcode"].iloc[i])
-    return code, code[:4] + "00"
+    return Districts(names).nearest(lon, lat)

@@ -9,7 +9,10 @@ Python, so one process uses one core at a time (the GIL). The supervisor
   ``/_jinguo/…``, from the project root, so ``.streamlit/config.toml`` is
   honoured: no file watcher, no usage statistics) with one shared cookie secret, and nginx in the
   foreground;
-* restarts a replica that exits, on the same port (nginx has meanwhile taken it out: max_fails /
+* starts M public-finder workers (``python -m jinguo finder``: Starlette on uvicorn, ``--finder-workers``),
+  to which nginx sends /find and /api/ (cached briefly, rate-limited per client address), so a crowd at
+  the finder and the dashboard's sessions never queue behind each other's Python;
+* restarts a replica or finder worker that exits, on the same port (nginx has meanwhile taken it out: max_fails /
   fail_timeout, and retried the request on another process);
 * on SIGTERM or SIGINT stops nginx and every replica and waits for them; children also get SIGTERM from
   the kernel if the supervisor itself is killed (``PR_SET_PDEATHSIG``), so nothing is orphaned.
@@ -39,7 +42,10 @@ from jinguo.paths import ROOT
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX = "/usr/sbin/nginx"
 MAX_REPLICAS = 16
+MAX_FINDER_WORKERS = 16
 FAIL_TIMEOUT_S = 5
+FINDER_RATE = 10          # requests a second per client address at the public finder (loopback exempt)
+FINDER_BURST = 40         # asked at once beyond the rate before nginx answers 429
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -59,11 +65,18 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or (NGINX if os.access(NGINX, os.X_OK) else None)
 
 
-def render_config(run_dir: Path, listen: str, backends: list[int], max_body_mb: int = 210) -> str:
-    """The nginx config for ``backends`` (loopback ports), from the committed template."""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s;" for p in backends)
+def _servers(ports: list[int]) -> str:
+    return "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s;" for p in ports)
+
+
+def render_config(run_dir: Path, listen: str, backends: list[int], max_body_mb: int = 210,
+                  finder: list[int] | None = None) -> str:
+    """The nginx config for the app processes ``backends`` and the finder workers ``finder`` (loopback ports;
+    without finder workers the app processes answer /find and /api/ too), from the committed template."""
     text = TEMPLATE.read_text(encoding="utf-8")
-    for key, value in {"RUN": str(run_dir), "LISTEN": listen, "SERVERS": servers,
+    for key, value in {"RUN": str(run_dir), "LISTEN": listen, "SERVERS": _servers(backends),
+                       "FINDER_SERVERS": _servers(finder or backends), "FINDER_RATE": str(FINDER_RATE),
+                       "FINDER_BURST": str(FINDER_BURST),
                        "MAX_BODY_MB": str(max_body_mb), "FAIL_TIMEOUT": f"{FAIL_TIMEOUT_S} s"}.items():
         text = text.replace(f"@{key}@", value)
     return text
@@ -75,6 +88,7 @@ class Child:
     argv: list[str]
     log: Path
     port: int | None = None
+    health: str = "/_stcore/health"     # a GET that answers 200 once the process serves
     proc: subprocess.Popen | None = None
     starts: list[float] = field(default_factory=list)
 
@@ -90,14 +104,21 @@ class Child:
 
 class Supervisor:
     def __init__(self, replicas: int = 2, port: int = 8501, host: str = "127.0.0.1", run_dir: Path | None = None,
-                 quiet: bool = False):
+                 quiet: bool = False, finder_workers: int = 1):
         if not 1 <= replicas <= MAX_REPLICAS:
             raise ValueError(f"--replicas must be between 1 and {MAX_REPLICAS}")
+        if not 0 <= finder_workers <= MAX_FINDER_WORKERS:
+            raise ValueError(f"--finder-workers must be between 0 and {MAX_FINDER_WORKERS}")
         self.host, self.port, self.quiet = host, port, quiet
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="jinguo-serve-")).resolve()
         for sub in ("tmp", "logs"):
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
         self.run_dir.chmod(0o755)  # run as root, nginx's workers (nobody) must reach their temp dirs
+        if os.geteuid() == 0:      # ... and every folder above it (the finder's cache is written there)
+            shut = [p for p in self.run_dir.parents if not p.stat().st_mode & 0o001]
+            if shut:
+                raise ValueError(f"--run-dir {self.run_dir}: nginx's workers (user nobody) cannot pass through "
+                                 f"{shut[0]} (chmod o+x it, or choose a run dir under /tmp)")
         self.url = f"http://{host}:{port}"
         # One secret: a cookie signed by one replica is valid on the others (set it in the environment to
         # share it between hosts).
@@ -111,6 +132,14 @@ class Supervisor:
                                  "--server.headless", "true", "--server.address", "127.0.0.1",
                                  "--server.port", str(p)],
                 self.run_dir / "logs" / f"replica-{i}.log", port=p))
+        # The public finder's workers (/find, /api/): uvicorn processes of their own, so a crowd at the finder
+        # and the dashboard's sessions never wait for each other's Python.
+        self.finders = []
+        for i in range(finder_workers):
+            p = free_port()
+            self.finders.append(Child(
+                f"finder-{i}", [sys.executable, "-m", "jinguo", "finder", "--port", str(p)],
+                self.run_dir / "logs" / f"finder-{i}.log", port=p, health="/find"))
         self.nginx: Child | None = None
         self._stopping = False
 
@@ -124,19 +153,19 @@ class Supervisor:
         if binary is None:
             raise RuntimeError("nginx not found: apt-get install -y nginx-light (make system-deps does this)")
         conf = self.run_dir / "nginx.conf"
-        conf.write_text(render_config(self.run_dir, f"{self.host}:{self.port}", [c.port for c in self.replicas]),
-                        encoding="utf-8")
+        conf.write_text(render_config(self.run_dir, f"{self.host}:{self.port}", [c.port for c in self.replicas],
+                                      finder=[c.port for c in self.finders]), encoding="utf-8")
         check = subprocess.run([binary, "-t", "-q", "-p", str(self.run_dir), "-c", str(conf), "-e",
                                 str(self.run_dir / "error.log")], capture_output=True, text=True)
         if check.returncode:
             raise RuntimeError(f"nginx rejected {conf}: {check.stderr.strip()}")
-        for c in self.replicas:
+        for c in [*self.replicas, *self.finders]:
             c.start(self._replica_env(c))
         self.nginx = Child("nginx", [binary, "-p", str(self.run_dir), "-c", str(conf), "-e",
                                      str(self.run_dir / "error.log")], self.run_dir / "logs" / "nginx.log")
         self.nginx.start(self.env)
         deadline = time.time() + timeout
-        for c in self.replicas:
+        for c in [*self.replicas, *self.finders]:
             if not self._wait_healthy(f"http://127.0.0.1:{c.port}", deadline, c):
                 self.stop()
                 raise RuntimeError(f"{c.name} did not start; see {c.log}")
@@ -144,7 +173,9 @@ class Supervisor:
             self.stop()
             raise RuntimeError(f"nginx did not start on {self.url}; see {self.run_dir / 'error.log'}")
         self.say(f"serving {self.url} with {len(self.replicas)} replica(s) on ports "
-                 f"{', '.join(str(c.port) for c in self.replicas)}; runtime dir {self.run_dir}")
+                 f"{', '.join(str(c.port) for c in self.replicas)}, {len(self.finders)} finder worker(s)"
+                 f"{' on ports ' + ', '.join(str(c.port) for c in self.finders) if self.finders else ''}; "
+                 f"runtime dir {self.run_dir}")
 
     def _replica_env(self, c: Child) -> dict:
         return {**self.env, "JINGUO_REPLICA": c.name}
@@ -155,8 +186,9 @@ class Supervisor:
             if not child.alive():
                 return False
             try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    return True
+                with urllib.request.urlopen(url + child.health, timeout=2) as r:
+                    if r.status == 200:
+                        return True
             except OSError:
                 pass
             time.sleep(0.25)
@@ -165,7 +197,7 @@ class Supervisor:
     def check_once(self) -> list[str]:
         """Restart whatever has exited (a replica on its own port; nginx too). Returns what was restarted."""
         restarted = []
-        for c in [*self.replicas, self.nginx]:
+        for c in [*self.replicas, *self.finders, self.nginx]:
             if c is None or c.alive() or self._stopping:
                 continue
             if c.starts and time.time() - c.starts[-1] < 1.0:  # crash loop: at most one start a second
@@ -183,7 +215,7 @@ class Supervisor:
     def stop(self, timeout: float = 15) -> None:
         """Stop nginx first (no new requests), then the replicas; SIGKILL what outlives ``timeout``."""
         self._stopping = True
-        children = [c for c in [self.nginx, *self.replicas] if c is not None and c.proc is not None]
+        children = [c for c in [self.nginx, *self.replicas, *self.finders] if c is not None and c.proc is not None]
         for c in children:
             if c.alive():
                 c.proc.send_signal(signal.SIGTERM)
@@ -196,9 +228,9 @@ class Supervisor:
                 c.proc.wait()
 
 
-def serve(replicas: int, port: int, host: str, run_dir: Path | None) -> int:
+def serve(replicas: int, port: int, host: str, run_dir: Path | None, finder_workers: int = 1) -> int:
     try:
-        sup = Supervisor(replicas, port, host, run_dir)
+        sup = Supervisor(replicas, port, host, run_dir, finder_workers=finder_workers)
     except ValueError as e:
         print(f"serve: {e}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from jinguo.paths import QUERIES_DIR
 
@@ -141,5 +142,16 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
     cur = con.cursor()
     try:
         return cur.execute(q.sql, bound).df()
+    finally:
+        cur.close()
+
+
+def run_arrow(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pa.Table:
+    """:func:`run`, as an Arrow table (compact strings; rows taken by position cheaply)."""
+    q = get(name)
+    bound = bind_params(con, q, scope, params)
+    cur = con.cursor()
+    try:
+        return cur.sql(q.sql, params=bound).to_arrow_table()
     finally:
         cur.close()

@@ -6,13 +6,27 @@ The map is :mod:`jinguo.views.decks`; locating an address or a point is :mod:`ji
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 KINDS = ("workplace_room", "workplace_corner", "workplace_box", "public", "mobile_bus")
 AMENITIES = ("lock", "sink", "fridge", "outlet", "seating", "changing")
 POINT_LIMIT = 5000          # above this the national view shows grid cells
 GRID_CELL = 0.5             # degrees
+ROOM_PATH = "/find/room/"   # a room's own page (printed on its door as a QR code: keep it working)
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def china_now() -> datetime:
+    """The time in China, without a zone (rooms keep China's hours, whatever the server's zone)."""
+    return datetime.now(CHINA).replace(tzinfo=None)
+
+
+def room_path(room_id: str) -> str:
+    """The lasting path of a room's page: ``/find/room/ID`` (the id percent-encoded)."""
+    return ROOM_PATH + urllib.parse.quote(str(room_id), safe="")
 
 
 @dataclass(frozen=True)

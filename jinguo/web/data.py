@@ -1,6 +1,6 @@
 """Cached data access for the pages, and who is reading.
 
-* One read-only DuckDB connection per database file (``st.cache_resource``),
+* One read-only DuckDB connection per process (:func:`jinguo.store.db.shared_connection`),
   keyed by the file's identity, so a rebuilt or re-imported database (renamed
   into place) is picked up on the next rerun.
 * Query results cached by (query, scope, parameters, file identity) with
@@ -18,39 +18,11 @@ import streamlit as st
 
 from jinguo.auth import access
 from jinguo.store import db, sql
-
-
-class _Holder:
-    """The one read-only connection of this server process, reopened when the file is replaced.
-
-    DuckDB keeps one database instance per path in a process: while a connection to the old file is
-    open, connecting to the same path again returns the old instance. So the old connection is
-    closed before the new file is opened (a query still running on it fails once and is rerun).
-    """
-
-    def __init__(self):
-        import threading
-
-        self.lock = threading.Lock()
-        self.key: tuple | None = None
-        self.con: duckdb.DuckDBPyConnection | None = None
-
-    def get(self, key: tuple) -> duckdb.DuckDBPyConnection:
-        with self.lock:
-            if key != self.key:
-                if self.con is not None:
-                    self.con.close()
-                self.con, self.key = db.connect(key[0]), key
-            return self.con
-
-
-@st.cache_resource(show_spinner=False)
-def _holder() -> _Holder:
-    return _Holder()
+from jinguo.views import nearest
 
 
 def _connection(key: tuple) -> duckdb.DuckDBPyConnection:
-    return _holder().get(key)
+    return db.shared_connection(key)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -78,6 +50,23 @@ def q(name: str, **params) -> pd.DataFrame:
     """Run named query ``name`` with the session's scope; lists are bound as DuckDB lists."""
     items = tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in params.items()))
     return _cached(db.db_key(), name, current_scope(), items).copy()
+
+
+@st.cache_resource(show_spinner=False)
+def _pools() -> nearest.Pools:
+    return nearest.Pools()
+
+
+def nearest_rooms(lon: float, lat: float, n: int, radius_m: float, **params) -> pd.DataFrame:
+    """The ``n`` rooms nearest ``(lon, lat)`` (GCJ-02) within ``radius_m`` that pass the filter ``params``
+    (those of rooms_passing), in the session's scope, nearest first with ``distance_m``: the same answer
+    as the public finder's (:mod:`jinguo.views.nearest`)."""
+    key, scope = db.db_key(), current_scope()
+
+    def run(name: str, **p):
+        return sql.run_arrow(_connection(key), name, scope, **p)
+
+    return _pools().get(key, scope, run).nearest(run, lon, lat, n, radius_m, params).to_pandas()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -59,8 +59,8 @@ def show_map(t) -> bool:
     """The map comes after the answer. On a phone it is drawn only when asked for ("在地图上查看"): the map
     engine is the heaviest thing on the page (3 MB of script and a WebGL canvas at the phone's pixel
     density), and drawing it delays the answer cards by seconds on a modest phone. A desktop draws it."""
-    if "mr_show_map" not in st.session_state:
-        st.session_state["mr_show_map"] = not on_phone()
+    if "mr_show_map" not in st.session_state:   # mr_map=1: the light finder's 在地图上查看 link
+        st.session_state["mr_show_map"] = not on_phone() or st.query_params.get("mr_map") == "1"
     return st.toggle(t("finder.show_map"), key="mr_show_map")
 
 
@@ -224,9 +224,9 @@ def room_page(room_id: str, names: dict, t, user) -> None:
             st.link_button(t("rooms.navigate_amap"), coords.amap_nav_url(r["lon"], r["lat"], r["name"]), icon="🧭",
                            type="primary")
             st.link_button(t("rooms.navigate_baidu"), coords.baidu_nav_url(r["lon"], r["lat"], r["name"]))
-    base = (st.context.url or "").split("?")[0]
-    url = (base if base.endswith("mother-rooms") else base.rstrip("/") + "/mother-rooms") + "?room=" + \
-        urllib.parse.quote(rid, safe="")
+    # The QR code on the door holds the room's lasting page on the light finder (/find/room/ID).
+    parts = urllib.parse.urlsplit(st.context.url or "")
+    url = f"{parts.scheme or 'http'}://{parts.netloc}{rooms.room_path(rid)}" if parts.netloc else rooms.room_path(rid)
     png = _qr_png(url)
     st.image(png, caption=t("finder.qr_caption"), width=220)
     st.download_button(t("finder.qr_download"), png, "mother_room_" + re.sub(r"[^A-Za-z0-9_-]", "_", rid) + ".png", "image/png",

@@ -227,3 +227,15 @@ def test_on_a_phone_the_map_waits_until_asked_for(finder, browser):
     page.locator('[data-testid="stDeckGlJsonChart"]').wait_for(timeout=60_000)
     assert page.locator('[class*="st-key-mr_card_"]').count() == 5     # the answer is still there, above
     ctx.close()
+
+
+def test_the_light_finders_map_link_opens_the_map_on_a_phone(finder, browser):
+    """在地图上查看 on /find leads to /mother-rooms?mr_near=…&mr_map=1: on a phone the map is drawn at once
+    (without mr_map the phone waits to be asked, test above)."""
+    s, _ = finder
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(s.url + "/mother-rooms?mr_open=0&mr_map=1&mr_near=" + urllib.parse.quote("河南省洛阳市西工区"))
+    wait_answer(page)
+    page.locator('[data-testid="stDeckGlJsonChart"]').wait_for(timeout=60_000)
+    ctx.close()

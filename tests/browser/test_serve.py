@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -48,7 +49,8 @@ class Served:
         db, accounts = tmp / "jinguo.duckdb", tmp / "accounts.db"
         shutil.copyfile(e2e_files[0], db)
         shutil.copyfile(e2e_files[1], accounts)
-        self.run_dir, self.runlog = tmp / "run", tmp / "runs.log"
+        # nginx's workers (nobody, when the tests run as root) must reach the run dir: not under pytest's 0700 dirs
+        self.run_dir, self.runlog = Path(tempfile.mkdtemp(prefix="jinguo-serve-test-")), tmp / "runs.log"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JINGUO_DB": str(db), "JINGUO_ACCOUNTS_DB": str(accounts), "PYTHONPATH": str(ROOT),
@@ -64,7 +66,8 @@ class Served:
                 raise RuntimeError("serve did not start: " + self.out.read_text())
             time.sleep(0.3)
         conf = (self.run_dir / "nginx.conf").read_text()
-        self.backends = [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+) max_fails", conf)]
+        app = re.search(r"upstream jinguo_app \{(.*?)\n    \}", conf, re.S).group(1)   # not the finder's
+        self.backends = [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+) max_fails", app)]
 
     def access(self) -> list[dict]:
         time.sleep(1.5)  # the access log is flushed every second
@@ -87,6 +90,7 @@ def served(e2e_files, tmp_path_factory):
     if s.proc.poll() is None:
         s.proc.kill()
         s.proc.wait()
+    shutil.rmtree(s.run_dir, ignore_errors=True)
 
 
 def _cookie(context) -> str:
@@ -220,7 +224,7 @@ def test_sigterm_stops_nginx_and_every_process(served):
     """SIGTERM to `serve`: it exits 0 and every process it started (nginx, its workers, the apps) is gone."""
     kids = _children(served.proc.pid)
     grandkids = [g for k in kids for g in _children(k)]
-    assert len(kids) == 3  # two apps and the nginx master
+    assert len(kids) == 4  # two apps, the public finder's worker (--finder-workers 1) and the nginx master
     served.proc.send_signal(signal.SIGTERM)
     assert served.proc.wait(30) == 0
     time.sleep(0.5)
